@@ -1,0 +1,77 @@
+"""The one door to Korean NLP: a single lazily built Kiwi, used in batches.
+
+Building Kiwi costs about a second and a few hundred MB, so every caller shares this instance.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from kiwipiepy import Kiwi
+
+_lock = threading.Lock()
+_kiwi: Kiwi | None = None
+
+# Parts of speech that carry content: nouns, proper nouns, verb/adjective stems, foreign words,
+# numbers and hanja. Particles, endings and punctuation are dropped.
+CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "VV", "VA", "XR", "SL", "SH", "SN", "MAG"})
+NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
+
+
+def kiwi() -> Kiwi:
+    global _kiwi
+    if _kiwi is None:
+        with _lock:
+            if _kiwi is None:
+                _kiwi = Kiwi(num_workers=-1)
+    return _kiwi
+
+
+def _form(token) -> str:  # noqa: ANN001 - kiwipiepy Token
+    return token.form.lower() if token.tag == "SL" else token.form
+
+
+def morphemes_batch(texts: Sequence[str], tags: frozenset[str] = CONTENT_TAGS) -> list[list[str]]:
+    """Content morphemes for many texts in one Kiwi call (Latin words lower-cased)."""
+    if not texts:
+        return []
+    results = kiwi().tokenize(list(texts))
+    return [[_form(t) for t in tokens if t.tag in tags] for tokens in results]
+
+
+def morphemes(text: str, tags: frozenset[str] = CONTENT_TAGS) -> list[str]:
+    return morphemes_batch([text], tags)[0]
+
+
+@lru_cache(maxsize=4096)
+def _cached_nouns(text: str) -> tuple[str, ...]:
+    return tuple(morphemes(text, NOUN_TAGS))
+
+
+def nouns(text: str) -> list[str]:
+    """Nouns and foreign words of a short text (titles, terms); cached because terms repeat."""
+    return list(_cached_nouns(text))
+
+
+def tagged(texts: Sequence[str]) -> list[list[tuple[str, str]]]:
+    """(form, tag) pairs per text, for callers that need proper-noun candidates."""
+    if not texts:
+        return []
+    return [[(_form(t), t.tag) for t in tokens] for tokens in kiwi().tokenize(list(texts))]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a text, paragraph breaks respected (Kiwi never joins across them)."""
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    if not paragraphs:
+        return []
+    out: list[str] = []
+    for sents in kiwi().split_into_sents(paragraphs):
+        out.extend(s.text.strip() for s in sents if s.text.strip())
+    return out
+
+
+def split_sentences_batch(texts: Iterable[str]) -> list[list[str]]:
+    return [split_sentences(t) for t in texts]
