@@ -1,0 +1,256 @@
+"""Command line: a thin layer over pipeline.py. User mistakes get one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from ainews import pipeline
+from ainews.collect.local import InputError
+from ainews.config import ConfigError, Settings, load_settings
+from ainews.store import Store
+
+app = typer.Typer(help="ainews: the day's Korean AI news as one digest.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+err = Console(stderr=True, soft_wrap=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+USER_ERRORS: tuple[type[BaseException], ...] = (InputError, ConfigError, FileNotFoundError, ValueError)
+
+
+class State:
+    config: str | None = None
+    db: str | None = None
+
+    def settings(self) -> Settings:
+        return load_settings(self.config, db=self.db)
+
+    def store(self, settings: Settings) -> Store:
+        return Store(settings.db_url)
+
+
+state = State()
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+def user_errors(func: F) -> F:
+    """Turn expected mistakes (missing file, bad date, bad config) into one line, not a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except USER_ERRORS as exc:
+            fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        except _extra_user_errors() as exc:
+            fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _extra_user_errors() -> tuple[type[BaseException], ...]:
+    """Errors of optional stages, imported lazily so a broken extra never breaks the CLI."""
+    found: list[type[BaseException]] = []
+    try:
+        from ainews.collect.http import FetchError
+
+        found.append(FetchError)
+    except ImportError:
+        pass
+    try:
+        from ainews.collect.sources import SourceError
+
+        found.append(SourceError)
+    except ImportError:
+        pass
+    return tuple(found)
+
+
+def parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"bad date '{value}': use YYYY-MM-DD") from None
+
+
+@app.callback()
+def main(
+    db: Annotated[str | None, typer.Option(help="Store: a SQLAlchemy URL or SQLite path [env: AINEWS_DB].")] = None,
+    config: Annotated[str | None, typer.Option(help="Config TOML [env: AINEWS_CONFIG].")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
+) -> None:
+    """Collect, extract, analyze and publish Korean AI news."""
+    state.db, state.config = db, config
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+
+@app.command()
+@user_errors
+def demo(
+    out: Annotated[Path | None, typer.Option(help="Folder for the demo database and digests.")] = None,
+) -> None:
+    """Run the pipeline on the bundled sample (five seed documents) and print the digests' paths."""
+    out_dir = out or Path(tempfile.mkdtemp(prefix="ainews-demo-"))
+    with _progress() as bar:
+        task = bar.add_task("samples", total=len(pipeline.sample_files()))
+        paths = pipeline.run_demo(out_dir, progress=lambda _v: bar.advance(task))
+    for path in paths:
+        typer.echo(str(path))
+
+
+@app.command()
+@user_errors
+def add(
+    inputs: Annotated[list[str], typer.Argument(help="Files (HTML, text capture, old digest) or URLs.")],
+    day: Annotated[str | None, typer.Option("--date", help="Date for pages that show none (YYYY-MM-DD).")] = None,
+    allow_private: Annotated[bool, typer.Option(help="Allow URLs on private/loopback addresses.")] = False,
+) -> None:
+    """Store documents a user hands over; the same document twice is stored once."""
+    assume = parse_day(day)
+    settings = state.settings()
+    store = state.store(settings)
+    with _progress() as bar:
+        task = bar.add_task("adding", total=len(inputs))
+        result = pipeline.ingest(store, settings, inputs, assume_date=assume, allow_private=allow_private,
+                                 progress=lambda _v: bar.advance(task))
+    for note in result.assumed_dates:
+        err.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+    for value, message in result.errors:
+        err.print(f"[red]skipped:[/red] {message}" if value in message else f"[red]skipped:[/red] {value}: {message}",
+                  highlight=False)
+    typer.echo(f"{len(result.new)} new, {len(result.unchanged)} already stored, {len(result.errors)} skipped")
+    if result.errors and not (result.new or result.unchanged):
+        raise typer.Exit(1)
+
+
+@app.command("extract")
+@user_errors
+def extract_cmd(
+    source: Annotated[str, typer.Argument(help="A file (HTML or text capture) or a URL.")],
+    fmt: Annotated[str, typer.Option("--format", help="json or text.")] = "json",
+    allow_private: Annotated[bool, typer.Option(help="Allow URLs on private/loopback addresses.")] = False,
+) -> None:
+    """Extract one article and print it; exit 3 when the page holds no usable article."""
+    from ainews.extract import extract
+
+    if fmt not in {"json", "text"}:
+        raise ValueError(f"unknown format '{fmt}': use json or text")
+    raw = pipeline.read_input(source, state.settings(), allow_private)
+    article = extract(raw)
+    if fmt == "json":
+        typer.echo(json.dumps(article_json(article), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(f"{article.title}\n\n" + "\n".join(article.subtitles) + f"\n\n{article.body}")
+    if not article.extraction_ok:
+        err.print(f"extraction failed: {article.extraction_reason}", highlight=False)
+        raise typer.Exit(3)
+
+
+def article_json(article: Any) -> dict[str, Any]:
+    return {
+        "title": article.title, "subtitles": article.subtitles, "body": article.body,
+        "publisher": article.publisher, "reporters": article.reporters,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "url": article.url, "canonical_url": article.canonical_url, "lang": article.lang,
+        "host": article.host, "date_assumed": article.date_assumed,
+        "extraction_ok": article.extraction_ok, "extraction_reason": article.extraction_reason,
+    }
+
+
+@app.command()
+@user_errors
+def digest(
+    day: Annotated[str, typer.Option("--date", help="Day of the digest (YYYY-MM-DD, KST).")],
+    out: Annotated[Path | None, typer.Option(help="Folder for DATE.md [default: output_dir].")] = None,
+    show_excluded: Annotated[bool, typer.Option(help="List items left out, with their relevance.")] = False,
+) -> None:
+    """Analyze pending articles and write the day's Markdown digest (seed-000 format)."""
+    the_day = parse_day(day)
+    assert the_day is not None
+    settings = state.settings()
+    store = state.store(settings)
+    path, result = pipeline.write_digest(store, settings, the_day, out or Path(settings.output_dir))
+    typer.echo(str(path))
+    err.print(f"{len(result.items)} items, {len(result.excluded)} excluded", highlight=False)
+    if show_excluded:
+        for item in result.excluded:
+            an = item.article.analysis
+            score = f"{an.relevance:.2f}" if an else "-"
+            reasons = "; ".join(an.reasons[:3]) if an else ""
+            typer.echo(f"excluded {score}  {item.article.title}  ({reasons})")
+
+
+@app.command("analyze")
+@user_errors
+def analyze_cmd(
+    input_file: Annotated[Path, typer.Argument(help="JSONL: {id, text|html|path, url?, published_at?}")],
+    fmt: Annotated[str, typer.Option("--format", help="Output format (jsonl).")] = "jsonl",
+) -> None:
+    """Batch analysis for evaluation: one JSON line out per line in."""
+    from ainews.analyze import batch
+
+    _require_jsonl(fmt)
+    with _open_input(input_file) as lines:
+        for line in batch.analyze_jsonl(lines, state.settings()):
+            typer.echo(line)
+
+
+@app.command("summarize")
+@user_errors
+def summarize_cmd(
+    input_file: Annotated[Path, typer.Argument(help="JSONL: {id, text|html|path, title?}")],
+    fmt: Annotated[str, typer.Option("--format", help="Output format (jsonl).")] = "jsonl",
+    method: Annotated[str, typer.Option(help="extractive or llm.")] = "extractive",
+) -> None:
+    """Batch summaries for evaluation: {id, summary: [sentences], method} per line."""
+    from ainews.analyze import summarize
+
+    _require_jsonl(fmt)
+    if method not in {"extractive", "llm"}:
+        raise ValueError(f"unknown method '{method}': use extractive or llm")
+    settings = state.settings()
+    store = state.store(settings) if method == "llm" else None
+    with _open_input(input_file) as lines:
+        for line in summarize.summarize_jsonl(lines, settings, method, store):
+            typer.echo(line)
+
+
+def _require_jsonl(fmt: str) -> None:
+    if fmt != "jsonl":
+        raise ValueError(f"unknown format '{fmt}': use jsonl")
+
+
+def _open_input(path: Path):  # noqa: ANN202 - a text file context manager
+    if str(path) == "-":
+        return open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    return path.open(encoding="utf-8")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+                    transient=True, disable=not err.is_terminal)
+
+
+if __name__ == "__main__":
+    app()

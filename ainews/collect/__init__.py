@@ -1,0 +1,1 @@
+"""Collection: feeds, list pages and sitemaps over polite HTTP, and files a user hands us."""

@@ -1,0 +1,50 @@
+"""Reading what a user hands us on disk into RawPages, refusing what cannot be an article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ainews.models import RawPage
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".mhtml"}
+
+
+class InputError(ValueError):
+    """An input that cannot be read as a document; the message is one line for the user."""
+
+
+def read_path(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> RawPage:
+    file = Path(path).expanduser()
+    if not file.exists():
+        raise InputError(f"{path}: no such file")
+    if file.is_dir():
+        raise InputError(f"{path}: is a directory (give the files inside it)")
+    size = file.stat().st_size
+    if size == 0:
+        raise InputError(f"{path}: empty file")
+    if size > max_bytes:
+        raise InputError(f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for one page")
+    content = file.read_bytes()
+    if looks_binary(content):
+        raise InputError(f"{path}: binary file, not an HTML page or text")
+    return RawPage(url=str(file), content=content, content_type=guess_content_type(file, content),
+                   source="file")
+
+
+def looks_binary(content: bytes) -> bool:
+    """NUL bytes or many control characters in the head: not a page (text may be any encoding)."""
+    head = content[:8192]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.05
+
+
+def guess_content_type(file: Path, content: bytes) -> str:
+    if file.suffix.lower() in _HTML_SUFFIXES:
+        return "text/html"
+    head = content[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<head" in head or b"<body" in head:
+        return "text/html"
+    return "text/plain"

@@ -1,0 +1,242 @@
+"""The one place that runs the stages in order: ingest/collect → extract → analyze → publish.
+
+Every step is idempotent: articles are keyed, analysis is versioned, published files carry no
+run timestamps, so running a step twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from ainews import analyze
+from ainews.analyze import summarize
+from ainews.collect.local import InputError, read_path
+from ainews.config import Settings
+from ainews.extract import extract
+from ainews.models import Article, Digest, DigestItem, RawPage, Story, now_kst
+from ainews.publish import markdown
+from ainews.store import Store
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class IngestResult:
+    new: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    assumed_dates: list[str] = field(default_factory=list)
+
+
+def is_url(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
+
+
+def read_input(value: str, settings: Settings, allow_private: bool = False) -> RawPage:
+    """A path or URL the user gave us, as raw bytes. Raises InputError/FetchError with one line."""
+    if is_url(value):
+        from ainews.collect.http import fetch_one
+
+        return asyncio.run(fetch_one(value, settings, allow_private=allow_private))
+    if "://" in value:
+        raise InputError(f"{value}: only http(s) URLs and local files can be added")
+    return read_path(value)
+
+
+def articles_from(raw: RawPage, assume_date: date | None) -> list[Article]:
+    """One page → one article; an old digest file → one article per item."""
+    head = raw.content[:200_000].decode("utf-8", "ignore")
+    if "html" not in raw.content_type and markdown.is_digest(head):
+        text = raw.content.decode("utf-8", "replace")
+        articles = markdown.parse_digest(text, url=raw.url)
+        for article in articles:
+            article.content_hash = raw.sha256
+            article.source = raw.source
+            gate_imported(article)
+        return articles
+    return [extract(raw, assume_date=assume_date)]
+
+
+def gate_imported(article: Article) -> None:
+    """Old digests printed site chrome as article text: judge imported bodies like extracted ones."""
+    try:
+        from ainews.extract.quality import check_body
+    except ImportError:  # quality gate not available
+        return
+    ok, reason = check_body(article.title, article.body)
+    article.extraction_ok, article.extraction_reason = ok, reason
+
+
+def ingest(
+    store: Store,
+    settings: Settings,
+    inputs: Iterable[str],
+    assume_date: date | None = None,
+    allow_private: bool = False,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Store each input; a bad one is reported and skipped, the others still land."""
+    result = IngestResult()
+    default_day = assume_date or now_kst().date()
+    for value in inputs:
+        if progress:
+            progress(value)
+        try:
+            raw = read_input(value, settings, allow_private)
+            articles = articles_from(raw, default_day)
+        except Exception as exc:  # noqa: BLE001 - one bad input must not lose the others
+            result.errors.append((value, _one_line(exc)))
+            continue
+        for article in articles:
+            if article.date_assumed and article.imported is None:
+                result.assumed_dates.append(f"{value}: no date on the page, filed under {default_day}")
+            article_id, created = store.upsert_article(article)
+            (result.new if created else result.unchanged).append(article_id)
+    return result
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+# --- analysis ---------------------------------------------------------------------------------
+
+def analyze_pending(store: Store, settings: Settings) -> int:
+    """Analyze and summarize every article whose analysis is missing or from older rules."""
+    pending = store.articles_needing_analysis(analyze.ANALYSIS_VERSION)
+    if not pending:
+        return 0
+    days = [a.day for a in pending if a.day]
+    window = timedelta(hours=settings.analysis.story_window_hours)
+    pending_ids = {a.id for a in pending}
+    context: list[Article] = []
+    if days:
+        context = [
+            a for a in store.articles_between(min(days) - window, max(days) + window)
+            if a.id not in pending_ids and a.analysis is not None
+        ]
+    analyses, stories = analyze.analyze_batch(pending, context, store.stories(), settings)
+    for article in pending:
+        analysis = analyses.get(article.id or 0)
+        if analysis is None:
+            continue
+        if article.extraction_ok and article.body.strip():
+            summary = summarize.summarize_article(article, settings, store)
+            analysis.summary, analysis.summary_method = summary.sentences, summary.method
+        store.save_analysis(article.id or 0, analysis)
+    for story in stories:
+        _summarize_story(store, settings, story)
+        store.save_story(story)
+    return len(pending)
+
+
+def _summarize_story(store: Store, settings: Settings, story: Story) -> None:
+    if len(story.member_ids) < 2:
+        return
+    members = store.get_articles(story.member_ids)
+    members.sort(key=lambda a: a.id != story.representative_id)
+    story.summary = summarize.summarize_story([m for m in members if m.extraction_ok], settings)
+
+
+# --- digest -----------------------------------------------------------------------------------
+
+def build_digest(store: Store, settings: Settings, day: date) -> Digest:
+    """The day's analyzed articles folded into one item per story, ranked; the rest excluded."""
+    articles = [a for a in store.articles_for_day(day) if a.analysis is not None]
+    threshold = settings.analysis.relevance_threshold
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        an = article.analysis
+        key = (an.story_id if an and an.story_id else None) or f"article:{article.id}"
+        groups.setdefault(key, []).append(article)
+    included: list[DigestItem] = []
+    excluded: list[DigestItem] = []
+    for key, members in groups.items():
+        story = store.get_story(key) if not key.startswith("article:") else None
+        lead = _lead_article(members, story)
+        others = [m for m in members if m is not lead and not _same_outlet(m, lead)]
+        item = DigestItem(article=lead, story=story, others=others)
+        relevant = lead.analysis is not None and lead.analysis.relevance >= threshold
+        (included if relevant else excluded).append(item)
+    previous = _previous_story_ids(store, day)
+    ranked = analyze.rank_items(included, previous)
+    excluded.sort(key=lambda it: -(it.article.analysis.relevance if it.article.analysis else 0.0))
+    return Digest(day=day, items=ranked, excluded=excluded)
+
+
+def _lead_article(members: list[Article], story: Story | None) -> Article:
+    if story is not None:
+        for m in members:
+            if m.id == story.representative_id:
+                return m
+    return max(members, key=lambda a: (a.extraction_ok, len(a.body)))
+
+
+def _same_outlet(a: Article, b: Article) -> bool:
+    return bool(a.publisher) and a.publisher == b.publisher and a.analysis is not None and \
+        a.analysis.duplicate_of is not None
+
+
+def _previous_story_ids(store: Store, day: date, days_back: int = 3) -> set[str]:
+    earlier = store.articles_between(day - timedelta(days=days_back), day - timedelta(days=1))
+    return {a.analysis.story_id for a in earlier if a.analysis and a.analysis.story_id}
+
+
+def render_markdown(digest: Digest, settings: Settings) -> str:
+    emoji_for = getattr(analyze, "category_emoji", None)
+    return markdown.render_digest(digest, emoji_for=emoji_for, body_chars=settings.digest_body_chars)
+
+
+def write_digest(store: Store, settings: Settings, day: date, out_dir: Path) -> tuple[Path, Digest]:
+    """Analyze what is pending, then write OUT/YYYY-MM-DD.md for the day."""
+    analyze_pending(store, settings)
+    digest = build_digest(store, settings, day)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{day.isoformat()}.md"
+    write_if_changed(path, render_markdown(digest, settings))
+    return path, digest
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write atomically, and only when the content differs (keeps mtimes and re-runs quiet)."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+# --- demo -------------------------------------------------------------------------------------
+
+def sample_files() -> list[Path]:
+    folder = Path(__file__).parent / "data" / "samples"
+    return sorted(p for p in folder.iterdir() if p.suffix == ".txt")
+
+
+def run_demo(out_dir: Path, progress: Progress | None = None) -> list[Path]:
+    """The bundled sample through add → analyze → digest in a throwaway database under out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db = out_dir / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    settings = Settings(db=str(db), output_dir=str(out_dir))
+    store = Store(settings.db_url)
+    try:
+        files = sample_files()
+        digest_days = [markdown.digest_day(p.read_text(encoding="utf-8")) for p in files]
+        assume = next((d for d in digest_days if d), None)
+        result = ingest(store, settings, [str(p) for p in files], assume_date=assume, progress=progress)
+        if result.errors:
+            raise RuntimeError("; ".join(f"{v}: {e}" for v, e in result.errors))
+        return [write_digest(store, settings, day, out_dir / "digests")[0] for day in store.days()]
+    finally:
+        store.close()

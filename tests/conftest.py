@@ -1,0 +1,29 @@
+"""Shared test fixtures. Real data lives in ../shared (never copied into the project)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared/{'/'.join(parts)} not present: the shared seeds/corpus sit beside the repo in CI")
+    return path
+
+
+@pytest.fixture
+def seeds() -> dict[str, Path]:
+    """Seed files by their number prefix: '000' … '004'."""
+    folder = shared_path("seeds")
+    return {p.name[:3]: p for p in sorted(folder.glob("*.txt"))}
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'ainews.db'}"
