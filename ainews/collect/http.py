@@ -1,0 +1,355 @@
+"""Polite asynchronous HTTP: one client per run, limits per host, robots.txt, conditional GET.
+
+What "polite" means here, all from `[http]` settings:
+- at most `concurrency` requests in flight, at most `per_host_concurrency` per host, and no two
+  requests to one host starting closer than `per_host_delay` seconds (or robots.txt Crawl-delay,
+  capped at 10 s, when larger);
+- an honest User-Agent; robots.txt honoured (disallowed URLs are never requested);
+- conditional GET with stored ETag/Last-Modified validators, so an unchanged feed costs a 304;
+- retries with exponential backoff and jitter on timeouts, connection errors, 5xx and 429, never
+  on other 4xx; Retry-After honoured up to `MAX_RETRY_AFTER` seconds.
+Safety: only http/https, at most `max_redirects` hops (each checked like the first), bodies cut at
+`max_bytes` (RawPage.truncated), a total deadline of `timeout` seconds per attempt (a slow-drip
+body cannot hold a slot forever), and no private/loopback/link-local addresses unless
+`allow_private`. Bytes are not decoded here: RawPage carries them with the Content-Type header.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import logging
+import random
+import socket
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from ainews.collect.robots import MAX_ROBOTS_BYTES, RobotsCache
+from ainews.config import HttpSettings, Settings
+from ainews.models import RawPage
+
+if TYPE_CHECKING:
+    from ainews.store.db import Store
+
+log = logging.getLogger("ainews.collect")
+
+MAX_RETRY_AFTER = 30.0
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class FetchError(Exception):
+    """A URL that could not be fetched; str() is one line for the user (no traceback needed)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{reason}: {url}")
+        self.url = url
+        self.reason = reason
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids this URL for our user agent: skipped, never requested."""
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """Outcome of one fetch. `page` is None when the server said 304 Not Modified."""
+
+    url: str
+    status: int
+    page: RawPage | None
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass(slots=True)
+class _Host:
+    """Per-host pacing: a semaphore for concurrency and the start time of the last request."""
+
+    slots: asyncio.Semaphore
+    delay: float
+    last_start: float = float("-inf")
+    requests: int = 0
+
+
+@dataclass(slots=True)
+class _Body:
+    status: int
+    headers: httpx.Headers
+    content: bytes = b""
+    truncated: bool = False
+    retry_after: float | None = field(default=None)
+
+
+def _http_settings(settings: Settings | HttpSettings) -> HttpSettings:
+    return settings.http if isinstance(settings, Settings) else settings
+
+
+class Fetcher:
+    """Fetch URLs politely for one run. Use as `async with Fetcher(settings, store=store) as f:`."""
+
+    def __init__(self, settings: Settings | HttpSettings, *, store: Store | None = None,
+                 allow_private: bool = False, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.http = _http_settings(settings)
+        self.store = store
+        self.allow_private = allow_private
+        self.requests = 0
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._global = asyncio.Semaphore(max(1, self.http.concurrency))
+        self._hosts: dict[str, _Host] = {}
+        self._addresses: dict[tuple[str, int], str | None] = {}
+        self._robots = RobotsCache(self.http.user_agent, self._fetch_robots)
+
+    async def __aenter__(self) -> Fetcher:
+        limit = max(1, self.http.concurrency)
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": self.http.user_agent, "Accept-Language": "ko,en;q=0.5"},
+            timeout=httpx.Timeout(self.http.timeout),
+            limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
+            follow_redirects=False, transport=self._transport, trust_env=False,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    # --- public ---------------------------------------------------------------------------
+
+    async def fetch(self, url: str, *, conditional: bool = False) -> FetchResult:
+        """GET `url` following redirects; with `conditional`, send stored validators (304 → no page).
+
+        Raises FetchError (RobotsDisallowed for robots.txt) with a one-line reason.
+        """
+        headers: dict[str, str] = {}
+        if conditional and self.store is not None:
+            etag, modified = self.store.get_validators(url)
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
+        http = self.http
+        final_url, body = await self._follow(url, headers, http.max_bytes, http.retries, robots=True)
+        if body.status == 304:
+            return FetchResult(final_url, 304, None, headers.get("If-None-Match"),
+                               headers.get("If-Modified-Since"))
+        if not 200 <= body.status < 300:
+            raise FetchError(url, f"HTTP {body.status}")
+        page = RawPage(url=final_url, content=body.content, content_type=body.headers.get("content-type", ""),
+                       truncated=body.truncated)
+        if body.truncated:
+            log.warning("body cut at %d bytes: %s", self.http.max_bytes, final_url)
+        return FetchResult(final_url, body.status, page, body.headers.get("etag"),
+                           body.headers.get("last-modified"))
+
+    def save_validators(self, url: str, result: FetchResult | None) -> None:
+        """Remember (or, with None, forget) a URL's validators for the next conditional GET.
+
+        Callers save only after everything the response led to succeeded, so a run that failed
+        halfway gets the full response again next time instead of a 304.
+        """
+        if self.store is None:
+            return
+        if result is None:
+            self.store.save_validators(url, None, None, 0)
+        elif result.status == 200 and not (result.page and result.page.truncated):
+            self.store.save_validators(url, result.etag, result.last_modified, result.status)
+
+    def host_requests(self) -> dict[str, int]:
+        return {name: host.requests for name, host in self._hosts.items()}
+
+    # --- redirects, robots, address guard -------------------------------------------------
+
+    async def _follow(self, url: str, headers: dict[str, str], max_bytes: int, retries: int,
+                      *, robots: bool) -> tuple[str, _Body]:
+        seen: set[str] = set()
+        for _hop in range(self.http.max_redirects + 1):
+            await self._check_url(url)
+            if robots and self.http.respect_robots:
+                await self._obey_robots(url)
+            body = await self._with_retries(url, headers, max_bytes, retries)
+            if body.status not in _REDIRECTS:
+                return url, body
+            location = body.headers.get("location")
+            if not location:
+                raise FetchError(url, f"HTTP {body.status} without Location")
+            seen.add(url)
+            url = urljoin(url, location.strip())
+            if url in seen:
+                raise FetchError(url, "redirect loop")
+            headers = {}  # validators belong to the first URL only
+        raise FetchError(url, f"more than {self.http.max_redirects} redirects")
+
+    async def _check_url(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise FetchError(url, f"unsupported scheme '{parts.scheme}' (only http/https)")
+        if not parts.hostname:
+            raise FetchError(url, "no host in URL")
+        if self.allow_private:
+            return
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError as exc:
+            raise FetchError(url, "bad port") from exc
+        key = (parts.hostname, port)
+        if key not in self._addresses:
+            self._addresses[key] = await _address_problem(parts.hostname, port)
+        if self._addresses[key]:
+            raise FetchError(url, self._addresses[key])
+
+    async def _fetch_robots(self, url: str) -> tuple[int, bytes] | None:
+        try:
+            _final, body = await self._follow(url, {}, MAX_ROBOTS_BYTES, 0, robots=False)
+        except FetchError:
+            return None
+        return body.status, body.content
+
+    async def _obey_robots(self, url: str) -> None:
+        """Refuse what robots.txt disallows; slow the host down to its Crawl-delay (capped)."""
+        rules = await self._robots.rules_for(url)
+        host = self._host(url)
+        host.delay = max(host.delay, rules.crawl_delay(self._robots.agent))
+        if not rules.allows(self._robots.agent, url):
+            raise RobotsDisallowed(url, "disallowed by robots.txt")
+
+    # --- one request with retries and pacing ----------------------------------------------
+
+    async def _with_retries(self, url: str, headers: dict[str, str], max_bytes: int, retries: int) -> _Body:
+        attempt = 0
+        while True:
+            try:
+                body = await self._attempt(url, headers, max_bytes)
+            except FetchError:
+                if attempt >= retries:
+                    raise
+            else:
+                retryable = body.status >= 500 or body.status == 429
+                if not retryable or attempt >= retries:
+                    if retryable:
+                        raise FetchError(url, f"HTTP {body.status} after {attempt + 1} attempts")
+                    return body
+                if body.retry_after is not None:
+                    await asyncio.sleep(min(body.retry_after, MAX_RETRY_AFTER))
+                    attempt += 1
+                    continue
+            await asyncio.sleep(self.http.backoff * (2 ** attempt) * (0.5 + random.random()))
+            attempt += 1
+
+    def _host(self, url: str) -> _Host:
+        name = (urlsplit(url).hostname or "").lower()
+        host = self._hosts.get(name)
+        if host is None:
+            host = _Host(asyncio.Semaphore(max(1, self.http.per_host_concurrency)), self.http.per_host_delay)
+            self._hosts[name] = host
+        return host
+
+    async def _attempt(self, url: str, headers: dict[str, str], max_bytes: int) -> _Body:
+        host = self._host(url)
+        loop = asyncio.get_running_loop()
+        async with host.slots:
+            while (wait := host.last_start + host.delay - loop.time()) > 0:
+                await asyncio.sleep(wait)
+            async with self._global:
+                while (wait := host.last_start + host.delay - loop.time()) > 0:
+                    await asyncio.sleep(wait)
+                host.last_start = loop.time()
+                host.requests += 1
+                self.requests += 1
+                return await self._send(url, headers, max_bytes)
+
+    async def _send(self, url: str, headers: dict[str, str], max_bytes: int) -> _Body:
+        assert self._client is not None, "use Fetcher inside 'async with'"
+        try:
+            async with asyncio.timeout(self.http.timeout):
+                async with self._client.stream("GET", url, headers=headers) as response:
+                    body = _Body(response.status_code, response.headers)
+                    if 200 <= response.status_code < 300:
+                        body.content, body.truncated = await _read_capped(response, max_bytes)
+                    body.retry_after = _retry_after(response.headers.get("retry-after"))
+                    return body
+        except TimeoutError as exc:
+            raise FetchError(url, f"timed out after {self.http.timeout:g} s") from exc
+        except httpx.TimeoutException as exc:
+            raise FetchError(url, f"timed out ({type(exc).__name__})") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(url, _describe(exc)) from exc
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
+    """Read at most `max_bytes` of the (decompressed) body; the rest is never downloaded."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        if size + len(chunk) > max_bytes:
+            chunks.append(chunk[: max_bytes - size])
+            return b"".join(chunks), True
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks), False
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP date); None when absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    kind = {
+        httpx.ConnectError: "connection failed",
+        httpx.ReadError: "connection broken while reading",
+        httpx.RemoteProtocolError: "server closed or broke the connection",
+        httpx.WriteError: "connection broken while sending",
+        httpx.UnsupportedProtocol: "unsupported protocol",
+        httpx.InvalidURL: "invalid URL",
+    }
+    for cls, label in kind.items():
+        if isinstance(exc, cls):
+            return f"{label} ({text})" if text else label
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+async def _address_problem(host: str, port: int) -> str | None:
+    """Why this host must not be contacted (a private, loopback, link-local... address), or None."""
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            return f"cannot resolve host '{host}' ({exc})"
+        addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    for address in addresses:
+        mapped = getattr(address, "ipv4_mapped", None)
+        address = mapped or address
+        if not address.is_global or address.is_multicast:
+            return f"refusing non-public address {address} of '{host}' (--allow-private permits it)"
+    return None
+
+
+async def fetch_one(url: str, settings: Settings | HttpSettings, *, allow_private: bool = False) -> RawPage:
+    """Fetch a single page politely (robots, limits, guard) for `ainews add/extract URL`."""
+    async with Fetcher(settings, allow_private=allow_private) as fetcher:
+        result = await fetcher.fetch(url)
+    assert result.page is not None  # no validators were sent, so no 304
+    return result.page

@@ -1,0 +1,250 @@
+"""One collection run: every enabled source → candidate URLs → new articles fetched, extracted, stored.
+
+Incremental: an item already handled (seen GUID or normalized URL, or an article stored under that
+URL) is not fetched again, and a source whose index answers 304 costs one request. A failed
+article fetch is reported and not marked seen, so it is retried next run; the index's validators
+are saved only when everything it listed was handled, so a 304 never hides a failed item.
+A broken source never stops the run: it is reported and recorded in the store's source health.
+
+Progress: `progress(event, **fields)` is called, if given, with
+  "sources"  total=N                      once, N enabled sources
+  "source"   name=..., ok=bool, error=... when a source is finished (advance the sources bar by 1)
+  "articles" total=k                      k more article pages will be fetched (grow the total)
+  "article"  url=..., ok=bool             one article page handled (advance the articles bar by 1)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from ainews.collect.feeds import parse_feed
+from ainews.collect.http import Fetcher, FetchError, FetchResult, RobotsDisallowed
+from ainews.collect.links import links_from_list, parse_sitemap
+from ainews.collect.sources import Source
+from ainews.config import Settings
+from ainews.models import FeedEntry, RawPage, normalize_url
+from ainews.store.db import Store
+
+log = logging.getLogger("ainews.collect")
+
+Progress = Callable[..., None]
+MAX_CHILD_SITEMAPS = 3  # of a sitemap index, newest first
+
+
+@dataclass
+class CollectReport:
+    """What a run did; `to_json()` is the `ainews collect --json` summary."""
+
+    sources_ok: int = 0
+    sources_failed: int = 0
+    requests: int = 0
+    articles_new: int = 0
+    articles_seen: int = 0
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sources_ok": self.sources_ok, "sources_failed": self.sources_failed,
+            "requests": self.requests, "articles_new": self.articles_new,
+            "articles_seen": self.articles_seen, "errors": list(self.errors),
+        }
+
+    @property
+    def exit_code(self) -> int:
+        """0 when at least one source worked (or none was enabled), 1 when every source failed."""
+        return 1 if self.sources_failed and not self.sources_ok else 0
+
+    def summary(self) -> str:
+        return (f"{self.sources_ok} source(s) ok, {self.sources_failed} failed, {self.articles_new} new "
+                f"article(s), {self.articles_seen} already seen, {self.requests} request(s), "
+                f"{len(self.errors)} error(s)")
+
+
+@dataclass
+class _Index:
+    """What a source's index (feed, list page or sitemap) gave: candidates and its own problems."""
+
+    entries: list[FeedEntry] = field(default_factory=list)
+    results: list[tuple[str, FetchResult]] = field(default_factory=list)  # for validators
+    error: str | None = None
+    unchanged: bool = False
+
+
+class _Run:
+    """State shared by the sources of one run (report, claimed URLs, extraction worker)."""
+
+    def __init__(self, settings: Settings, store: Store, fetcher: Fetcher, progress: Progress | None) -> None:
+        self.settings = settings
+        self.store = store
+        self.fetcher = fetcher
+        self.progress = progress or (lambda *_a, **_k: None)
+        self.report = CollectReport()
+        self.claimed: set[str] = set()
+        # One worker: extraction is CPU work (keep the loop fetching) and need not be thread-safe.
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ainews-extract")
+        self.health = {row["name"]: row for row in store.source_health()}
+
+    def error(self, source: Source, url: str, message: str) -> None:
+        self.report.errors.append({"source": source.name, "url": url, "error": message})
+        log.warning("%s: %s", source.name, message)
+
+
+def entry_keys(entry: FeedEntry) -> list[str]:
+    """Seen-table keys of a feed item: its normalized URL and, when given, its GUID."""
+    keys = ["url:" + normalize_url(entry.url)]
+    if entry.guid:
+        keys.append("guid:" + entry.guid.strip())
+    return keys
+
+
+async def collect(settings: Settings, store: Store, sources: list[Source], *, allow_private: bool = False,
+                  progress: Progress | None = None) -> CollectReport:
+    """Fetch every enabled source and store its new articles; see the module doc for progress events."""
+    enabled = [s for s in sources if s.enabled]
+    async with Fetcher(settings, store=store, allow_private=allow_private) as fetcher:
+        run = _Run(settings, store, fetcher, progress)
+        run.progress("sources", total=len(enabled))
+        try:
+            await asyncio.gather(*(_collect_source(run, source) for source in enabled))
+        finally:
+            run.worker.shutdown(wait=True)
+        run.report.requests = fetcher.requests
+    return run.report
+
+
+async def _collect_source(run: _Run, source: Source) -> None:
+    try:
+        index = await _read_index(run, source)
+    except FetchError as exc:
+        _finish_source(run, source, str(exc), 0)
+        return
+    except Exception as exc:  # noqa: BLE001 - a bug on one source's content must not stop the run
+        log.exception("unexpected error on source %s", source.name)
+        _finish_source(run, source, f"internal error: {type(exc).__name__}: {exc}", 0)
+        return
+    if index.unchanged:
+        _finish_source(run, source, None, (run.health.get(source.name) or {}).get("items_found") or 0)
+        return
+    new, capped = _select_new(run, source, index.entries)
+    run.progress("articles", total=len(new))
+    outcomes = await asyncio.gather(*(_collect_article(run, source, entry) for entry in new))
+    complete = all(outcomes) and not capped
+    for url, result in index.results:
+        run.fetcher.save_validators(url, result if complete and not index.error else None)
+    _finish_source(run, source, index.error, len(index.entries))
+
+
+def _finish_source(run: _Run, source: Source, error: str | None, items: int) -> None:
+    if error:
+        run.report.sources_failed += 1
+        run.error(source, source.url, error)
+    else:
+        run.report.sources_ok += 1
+    run.store.record_source_result(source.name, source.url, error, items)
+    run.progress("source", name=source.name, ok=error is None, error=error)
+
+
+async def _read_index(run: _Run, source: Source) -> _Index:
+    """Fetch and parse a source's index; FetchError when the index itself could not be fetched."""
+    result = await run.fetcher.fetch(source.url, conditional=True)
+    if result.not_modified:
+        return _Index(unchanged=True)
+    page = result.page
+    assert page is not None
+    index = _Index(results=[(source.url, result)])
+    if source.kind == "feed":
+        parsed = parse_feed(page.content, page.content_type, source=source.name, base_url=page.url)
+        index.entries, index.error = parsed.entries, parsed.error
+    elif source.kind == "list":
+        index.entries = links_from_list(page, source.link_selector or "a[href]", source.name)
+        if not index.entries:
+            index.error = f"no links match link_selector '{source.link_selector}'"
+    else:
+        await _read_sitemap(run, source, page, index)
+    if page.truncated:
+        index.error = index.error or f"index cut at {run.settings.http.max_bytes} bytes"
+    return index
+
+
+async def _read_sitemap(run: _Run, source: Source, page: RawPage, index: _Index) -> None:
+    parsed = parse_sitemap(page, source.name)
+    index.entries, index.error = parsed.entries, parsed.error
+    for child in parsed.children[:MAX_CHILD_SITEMAPS]:
+        try:
+            child_page = (await run.fetcher.fetch(child)).page
+        except FetchError as exc:
+            index.error = index.error or str(exc)
+            continue
+        if child_page is not None:
+            sub = parse_sitemap(child_page, source.name)
+            index.entries.extend(sub.entries)
+            index.error = index.error or sub.error
+
+
+def _is_known(store: Store, entry: FeedEntry) -> bool:
+    """Handled in an earlier run: a seen GUID/URL, or an article already stored under this URL."""
+    keys = entry_keys(entry)
+    return any(store.is_seen(k) for k in keys) or store.find_article_id(keys[0]) is not None
+
+
+def _select_new(run: _Run, source: Source, entries: list[FeedEntry]) -> tuple[list[FeedEntry], bool]:
+    """New entries to fetch, claimed for this source, at most `max_items`; and whether some were cut."""
+    chosen: list[FeedEntry] = []
+    capped = False
+    for entry in entries:
+        keys = entry_keys(entry)
+        if any(k in run.claimed for k in keys) or _is_known(run.store, entry):
+            run.report.articles_seen += 1
+            continue
+        if len(chosen) >= source.max_items:
+            capped = True
+            continue
+        run.claimed.update(keys)
+        chosen.append(entry)
+    return chosen, capped
+
+
+async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
+    """Fetch, extract, store one article. True when handled (stored, or skipped by robots.txt)."""
+    ok = True
+    try:
+        result = await run.fetcher.fetch(entry.url)
+        page = result.page
+        assert page is not None
+        page.source, page.entry = source.name, entry
+        loop = asyncio.get_running_loop()
+        created = await loop.run_in_executor(run.worker, _store_article, run.store, page, entry)
+        if created:
+            run.report.articles_new += 1
+        else:
+            run.report.articles_seen += 1
+    except RobotsDisallowed as exc:
+        run.error(source, entry.url, f"skipped: {exc.reason}")
+    except FetchError as exc:
+        ok = False
+        run.error(source, entry.url, exc.reason)
+    except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
+        ok = False
+        log.exception("unexpected error on %s", entry.url)
+        run.error(source, entry.url, f"internal error: {type(exc).__name__}: {exc}")
+    run.progress("article", url=entry.url, ok=ok)
+    return ok
+
+
+def _store_article(store: Store, page: RawPage, entry: FeedEntry) -> bool:
+    """Extract and store (runs in the worker thread). Returns True when the article is new."""
+    from ainews.extract import extract
+
+    article = extract(page)
+    article.source = article.source or page.source
+    article_id, created = store.upsert_article(article)
+    keys = entry_keys(entry)
+    final = "url:" + normalize_url(page.url)
+    for key in [*keys, final] if final not in keys else keys:
+        store.mark_seen(key, page.source or "", article_id)
+    return created
