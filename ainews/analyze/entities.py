@@ -1,0 +1,75 @@
+"""Organisations per article: known names from companies.toml plus proper-noun candidates.
+
+Known organisations are found by the morpheme matcher (features.py), ranked by where and how
+often they appear; names missing from the list come from Kiwi proper nouns and words with an
+organisation suffix (…테크놀로지스, …은행, …대학교), so a new startup is not reported as "기타".
+"""
+
+from __future__ import annotations
+
+import re
+
+from ainews.analyze.features import Doc, weighted
+from ainews.analyze.lexicon import lexicon, norm_key
+
+# Weighted mentions an organisation needs to be listed (a title mention always qualifies).
+MIN_SCORE = 1.0
+MAX_ORGS = 12
+_ORG_SUFFIX = re.compile(
+    r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z][가-힣A-Za-z0-9&]{1,14}"
+    r"(?:테크놀로지스|테크놀로지|테크놀러지|인베스트먼트|벤처스|파트너스|캐피탈|자산운용|투자운용|투자증권|증권|은행|"
+    r"홀딩스|네트웍스|시스템즈|소프트|랩스|로보틱스|모빌리티|바이오|제약|대학교|과학기술원|연구원|연구소|재단|협회|진흥원|"
+    r"공사|위원회|코리아|그룹))(?=[^가-힣A-Za-z0-9]|[은는이가을를의와과도로에]|$)"
+)
+_GENERIC = frozenset(norm_key(w) for w in (
+    "우리은행", "중앙은행", "국내은행", "시중은행", "한국은행", "해외연구원", "선임연구원", "책임연구원", "수석연구원",
+    "연구원", "위원회", "협회", "재단", "대학교", "그룹", "코리아", "은행", "증권", "이사회", "운영위원회", "소위원회",
+    "전략위원회", "선정위원회", "평가위원회", "심사위원회", "조직위원회", "추진위원회", "대책위원회", "특별위원회",
+))
+
+
+def _candidates(doc: Doc) -> dict[str, float]:
+    """Organisation-like names not in the list, scored like known ones."""
+    known = lexicon().org_keys
+    weights = lexicon().zone_weights
+    found: dict[str, float] = {}
+    for zone, text in enumerate(doc.texts):
+        for match in _ORG_SUFFIX.finditer(text):
+            name = match.group(1)
+            key = norm_key(name)
+            if key in known or key in _GENERIC or any(key.endswith(g) and len(key) - len(g) < 2 for g in _GENERIC):
+                continue
+            if any(k in key for k in known if len(k) >= 3 and key.startswith(k)):
+                continue  # "삼성전자코리아"-like extensions of a known name: keep the known one
+            found[name] = found.get(name, 0.0) + weights[zone]
+    return found
+
+
+def rank_organisations(doc: Doc) -> list[tuple[str, float]]:
+    """(canonical name, score) most central first: title and lead mentions count most."""
+    weights = lexicon().zone_weights
+    scored: dict[str, float] = {}
+    for org, counts in doc.org_hits.items():
+        score = weighted(counts, weights, body_cap=4.0)
+        first = doc.org_first.get(org, 10**6)
+        scored[org] = score + (0.5 if first < 300000 else 0.0)
+    for name, score in _candidates(doc).items():
+        if score >= 2.0:
+            scored[name] = max(scored.get(name, 0.0), score * 0.8)
+    ranked = sorted(scored.items(), key=lambda kv: (-kv[1], doc.org_first.get(kv[0], 10**6)))
+    return [(name, s) for name, s in ranked if s >= MIN_SCORE][:MAX_ORGS]
+
+
+def ai_entity_evidence(doc: Doc) -> tuple[float, list[str]]:
+    """How much the organisations involved make this AI news, with the names that did."""
+    lex = lexicon()
+    total = 0.0
+    names: list[str] = []
+    for org, counts in doc.org_hits.items():
+        ai = lex.orgs[org].ai
+        if ai <= 0:
+            continue
+        mentions = weighted(counts, lex.zone_weights, body_cap=3.0)
+        total += ai * min(1.0, mentions / 3.0)
+        names.append(org)
+    return min(total, 4.0), names

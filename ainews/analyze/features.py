@@ -1,0 +1,161 @@
+"""Turn articles into analysable documents with one batched Kiwi call.
+
+Each article is split into zones (title, subtitles, lead, body) because where a word appears says
+how central it is. All zone texts of all articles go through `korean.tagged` at once; the matcher
+then walks the morphemes and finds lexicon keys by concatenating consecutive morphemes, so terms
+match on morpheme boundaries whatever the spacing or the particles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ainews.analyze import korean
+from ainews.analyze.lexicon import MAX_KEY_CHARS, Lexicon, lexicon, norm_key
+from ainews.models import Article
+
+ZONES = ("title", "subtitles", "lead", "body")
+LEAD_CHARS = 400
+BODY_CHARS = 3000
+MAX_JOIN = 6
+
+# Tags that end a matchable span: particles, endings, sentence punctuation, brackets, quotes.
+_BARRIER_PREFIXES = ("J", "E", "SF", "SS", "SE", "W_", "UN", "Z")
+_KEYWORD_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
+_SHINGLE_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "VV", "VA", "XR", "SL", "SH", "SN", "MAG", "MM"})
+
+_DATE_MARKER = re.compile(r"(^|\s)date \d{4}(-\d{2}){0,2}\b")
+_TAGS = re.compile(r"<[^>]{0,400}>")
+_MD_IMAGE = re.compile(r"!\[[^\]]{0,600}\]\([^)]{0,600}\)")
+_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
+_SPACES = re.compile(r"[ \t\u00a0\u200b]+")
+
+
+@dataclass(slots=True)
+class Doc:
+    """One article prepared for the rules: zone texts, term hits, organisations, keywords."""
+
+    article: Article
+    index: int
+    texts: tuple[str, str, str, str]
+    hits: dict[str, list[float]] = field(default_factory=dict)
+    org_hits: dict[str, list[float]] = field(default_factory=dict)
+    org_first: dict[str, int] = field(default_factory=dict)
+    keywords: Counter[str] = field(default_factory=Counter)
+    head_keywords: Counter[str] = field(default_factory=Counter)
+    proper: Counter[str] = field(default_factory=Counter)
+    shingle_tokens: list[str] = field(default_factory=list)
+    text_chars: int = 0
+
+    def count(self, key: str) -> list[float]:
+        return self.hits.get(key, [0.0, 0.0, 0.0, 0.0])
+
+
+def clean_text(text: str, junk: frozenset[str] = frozenset()) -> str:
+    """Page text without markup, date markers, URLs and navigation lines; paragraphs kept."""
+    text = text.replace("<br />", "\n").replace("<br>", "\n").replace("<br/>", "\n")
+    text = _MD_IMAGE.sub(" ", text)
+    text = _TAGS.sub(" ", text)
+    text = _DATE_MARKER.sub(" ", text)
+    text = _URL.sub(" ", text)
+    lines = []
+    for line in text.split("\n"):
+        line = _SPACES.sub(" ", line).strip()
+        if line and line not in junk:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def zone_texts(article: Article, junk: frozenset[str]) -> tuple[str, str, str, str]:
+    """(title, subtitles, lead, body): the lead is the first paragraphs up to about LEAD_CHARS."""
+    body = clean_text(article.body or "", junk)
+    if article.title and body.startswith(article.title.strip()):
+        body = body[len(article.title.strip()):].lstrip()
+    lead_parts: list[str] = []
+    size = 0
+    paragraphs = body.split("\n")
+    while paragraphs and size < LEAD_CHARS:
+        part = paragraphs.pop(0)
+        lead_parts.append(part)
+        size += len(part)
+    lead = "\n".join(lead_parts)
+    if len(lead) > LEAD_CHARS * 2:
+        cut = lead.rfind(" ", 0, LEAD_CHARS * 2)
+        cut = cut if cut > 0 else LEAD_CHARS * 2
+        paragraphs.insert(0, lead[cut:])
+        lead = lead[:cut]
+    rest = "\n".join(paragraphs)[:BODY_CHARS]
+    subtitles = "\n".join(clean_text(s, junk) for s in article.subtitles or [])
+    return (clean_text(article.title or "", junk), subtitles, lead, rest)
+
+
+def _is_barrier(form: str, tag: str) -> bool:
+    if tag == "SP":
+        return form != "·"
+    return tag.startswith(_BARRIER_PREFIXES)
+
+
+def _match_zone(doc: Doc, tokens: list[tuple[str, str]], zone: int, lex: Lexicon) -> None:
+    """Record term hits (overlapping) and organisation hits (longest, non-overlapping)."""
+    forms = [None if _is_barrier(f, t) else norm_key(f) for f, t in tokens]
+    skip_until = -1
+    for i, first in enumerate(forms):
+        if not first:
+            continue
+        key = ""
+        best_org: tuple[int, str] | None = None
+        for j in range(i, min(len(forms), i + MAX_JOIN)):
+            part = forms[j]
+            if part is None:
+                break
+            key += part
+            if len(key) > MAX_KEY_CHARS or key not in lex.prefixes:
+                break
+            if key in lex.term_keys:
+                doc.hits.setdefault(key, [0.0, 0.0, 0.0, 0.0])[zone] += 1
+            org = lex.org_keys.get(key)
+            if org and (j + 1 >= len(forms) or not lex.orgs[org].strict or tokens[j + 1][1][0] in "JESX"):
+                best_org = (j, org)
+        if best_org and i > skip_until:
+            j, org = best_org
+            doc.org_hits.setdefault(org, [0.0, 0.0, 0.0, 0.0])[zone] += 1
+            doc.org_first.setdefault(org, zone * 100000 + i)
+            skip_until = j
+
+
+def _collect_words(doc: Doc, tokens: list[tuple[str, str]], zone: int) -> None:
+    for form, tag in tokens:
+        if tag in _KEYWORD_TAGS and (len(form) >= 2 or tag == "SH"):
+            key = norm_key(form)
+            if not key:
+                continue
+            doc.keywords[key] += 1
+            if zone < 3:
+                doc.head_keywords[key] += 1
+            if tag == "NNP" and zone < 3:
+                doc.proper[form] += 1
+        if tag in _SHINGLE_TAGS:
+            doc.shingle_tokens.append(norm_key(form))
+
+
+def prepare(articles: list[Article]) -> list[Doc]:
+    """Documents for many articles: one Kiwi call over every zone of every article."""
+    lex = lexicon()
+    docs = [Doc(a, i, zone_texts(a, lex.junk_lines)) for i, a in enumerate(articles)]
+    flat = [text for doc in docs for text in doc.texts]
+    tagged = korean.tagged(flat) if any(flat) else [[] for _ in flat]
+    for doc in docs:
+        doc.text_chars = sum(len(t) for t in doc.texts)
+        for zone in range(len(ZONES)):
+            tokens = tagged[doc.index * len(ZONES) + zone]
+            _match_zone(doc, tokens, zone, lex)
+            _collect_words(doc, tokens, zone)
+    return docs
+
+
+def weighted(counts: list[float], weights: tuple[float, ...], body_cap: float | None = None) -> float:
+    """Zone-weighted count of one term; the body part optionally capped (passing mentions)."""
+    body = counts[3] if body_cap is None else min(counts[3], body_cap)
+    return counts[0] * weights[0] + counts[1] * weights[1] + counts[2] * weights[2] + body * weights[3]
