@@ -1,16 +1,51 @@
-"""Summaries (placeholder: lead sentences). Interface used by the pipeline:
+"""Summaries that say what happened: extractive by default (offline, deterministic), an LLM when set.
+
+Interface used by the pipeline and the CLI:
 - `summarize_article(article, settings, store=None) -> Summary(sentences, method)`
+- `summarize_articles(articles, settings, store=None) -> list[Summary]` (one call per run: LLM budget,
+  concurrency limit and cache shared across the batch)
 - `summarize_story(members, settings) -> list[str]` (members: representative first)
+- `story_coverage(members) -> StoryCoverage` (how many outlets, the others' links)
+- `summarize_jsonl(lines, settings, method, store=None)` for `ainews summarize INPUT.jsonl`
+
+Extractive: Kiwi sentences → candidate filter (captions, bylines, boilerplate, quote-only and cut-off
+fragments out) → TextRank on morpheme TF-IDF cosine, blended with lead position and title-term
+coverage → redundancy removal under a character budget → original order, trimmed.
+LLM: OpenAI-compatible chat completions (see llm.py), cached in the store, checked for faithfulness
+against the source's morphemes, and replaced by the extractive summary on any failure.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import hashlib
+import json
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
 
 from ainews.analyze import korean
+from ainews.analyze.llm import (
+    PROMPT_VERSION,
+    ChatClient,
+    LlmBudget,
+    LlmError,
+    build_messages,
+    llm_configured,
+    parse_lines,
+)
 from ainews.config import Settings
-from ainews.models import Article
+from ainews.models import Article, RawPage
 from ainews.store import Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -19,10 +54,441 @@ class Summary:
     method: str  # "extractive" | "llm" | "imported"
 
 
+# --- rules as data -------------------------------------------------------------------------------
+
+# Whole lines (paragraphs) that are never article prose: photo captions and credits, copyright and
+# subscription notices, TV-script markers, related-article and share-bar junk.
+DROP_LINE_PATTERNS: dict[str, str] = {
+    "photo": r"\[\s*사진|\(\s*사진|/\s*사진|사진\s*=|사진\s*제공|자료사진|\[\s*(?:인포)?그래픽|/\s*그래픽"
+             r"|제공\s*\]|DB\s*금지|photo@|\[\s*영상\s*\]|캡처\s*\]",
+    "credit_tail": r"[.다]\s*/\s*[\w.&·\- ]{1,25}(?:\s*제공)?\s*$",
+    "datestamp_tail": r"\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?(?:\s+\S+@\S+)?\s*$",
+    "copyright": r"저작권자|ⓒ|©|Copyright|무단\s*전재|재배포\s*금지|AI\s*학습\s*및\s*활용",
+    "promo": r"^\s*[▶▷☞►※]|관련\s*기사|많이\s*본|기사\s*제보|제보는|구독하기|앱\s*다운|다른\s*기사|바로\s*가기"
+             r"|기자의\s*다른|공유하기|좋아요|글자\s*크기|기사\s*원문|뉴스\s*레터",
+    "email_only": r"^\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*$",
+    "tv_marker": r"^\s*◀.*▶\s*$|^\s*\[[^\]]{1,40}\]\s*$|영상\s*취재|영상\s*편집|촬영\s*기자|그래픽\s*:",
+    "tv_signoff": r"^\s*\S{1,10}(?:뉴스|방송)\s*\S{2,5}입니다\.?\s*$|기자가\s*(?:취재|보도)했습니다"
+                  r"|제보를\s*기다립니다",
+    "dateline": r"^\s*(?:date\s+)?\d{4}-\d{2}-\d{2}\s*$|^\s*(?:입력|수정|승인|등록)\s*:?\s*\d{4}[.-]",
+}
+# Prefixes removed from the start of a line: datelines and bylines, bullets.
+STRIP_PREFIX_PATTERNS: tuple[str, ...] = (
+    r"^\s*date\s+\d{4}-\d{2}-\d{2}\s*",
+    r"^\s*\[[^\]]{0,50}?(?:=|기자|특파원|뉴스|일보|경제|닷컴|타임스|미디어|신문|방송)[^\]]{0,50}\]\s*",
+    r"^\s*\([^)]{0,30}?=[^)]{0,30}\)\s*",
+    r"^\s*【[^】]{1,60}】\s*",
+    r"^\s*\|[^|]{1,50}\|\s*",
+    r"^\s*(?:[가-힣]{2,4}[ ,·]*){1,5}(?:선임|수석|인턴|객원)?(?:기자|특파원|통신원)\s*=\s*",
+    r"^\s*[#■◆◇▲△○●◎□\-–—·*]+\s*",
+)
+# Fragments removed anywhere in a sentence: inline photo credits, stock codes.
+INLINE_REMOVE_PATTERNS: tuple[str, ...] = (
+    r"\(\s*사진\s*=[^)]*\)", r"\[\s*사진\s*=[^\]]*\]", r"/\s*사진\s*=\s*\S+", r"\[\d{6}\]",
+)
+# A sentence is complete when it ends in terminal punctuation or a final ending, quotes allowed.
+COMPLETE_SENTENCE = r"(?:[.!?。]|[다요죠])[\"'”’」』)\]]*\s*$"
+QUOTE_SPANS = r"[\"“][^\"”]*[\"”]|[‘'][^’']*[’']|「[^」]*」"
+
+_DROP = [(name, re.compile(p, re.I)) for name, p in DROP_LINE_PATTERNS.items()]
+_PREFIX = [re.compile(p) for p in STRIP_PREFIX_PATTERNS]
+_INLINE = [re.compile(p) for p in INLINE_REMOVE_PATTERNS]
+_COMPLETE = re.compile(COMPLETE_SENTENCE)
+_QUOTES = re.compile(QUOTE_SPANS)
+_HANGUL = re.compile(r"[가-힣]")
+_PARTICLE_START = re.compile(r"^(?:은|는|을|를|의|와|과|로|으로|에서|에게|가)\s")
+_TAIL_AFTER_END = re.compile(r"^(.*[.!?][\"'”’]?)\s+(\S[^.!?]*)$", re.S)
+
+# Ranking weights (tuned on ../shared/corpus/labelled/summary_dev.jsonl; see benchmarks/).
+W_CENTRAL, W_POSITION, W_TITLE = 0.35, 0.45, 0.20
+SUBTITLE_BONUS = 0.6
+LENGTH_NORM, LENGTH_POWER = 100, 0.5  # short sentences carry fewer facts: a gentle length prior
+MIN_CHARS, MAX_CHARS = 25, 400
+REDUNDANCY = 0.3  # cosine above which a candidate repeats an already chosen sentence
+CHARS_PER_SENTENCE = 115  # summary budget = sentences × this (3 → 345 characters)
+SIM_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "SN", "VV", "VA", "XR"})
+FAITH_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "SN"})
+FAITH_MIN_SUPPORT = 0.6  # share of a summary sentence's content words that must occur in the source
+
+
+# --- candidates ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Candidate:
+    text: str
+    index: int  # order in the article (subtitles first)
+    subtitle: bool = False
+    quote_ratio: float = 0.0
+    doc: int = 0  # member index in a story
+
+
+def junk_reason(line: str) -> str | None:
+    """Why a line is not article prose (caption, byline, boilerplate...), or None."""
+    for name, pattern in _DROP:
+        if pattern.search(line):
+            return name
+    return None
+
+
+def clean_line(line: str) -> str:
+    for _ in range(2):  # "(서울=연합뉴스) 홍길동 기자 = " needs two prefixes removed
+        for pattern in _PREFIX:
+            line = pattern.sub("", line, count=1)
+    for pattern in _INLINE:
+        line = pattern.sub("", line)
+    return re.sub(r"\s{2,}", " ", line).strip()
+
+
+def quote_ratio(text: str) -> float:
+    quoted = sum(len(m.group()) for m in _QUOTES.finditer(text))
+    return quoted / max(1, len(text))
+
+
+def body_sentences(body: str) -> list[str]:
+    """Prose sentences of a body: junk lines dropped, bylines stripped, fragments and cut-offs out."""
+    lines = [clean_line(ln) for ln in body.split("\n") if ln.strip() and junk_reason(ln) is None]
+    sentences = _repair_splits(korean.split_sentences("\n".join(ln for ln in lines if ln)))
+    return [s for s in (clean_line(s) for s in sentences) if _is_prose(s)]
+
+
+def _repair_splits(sentences: list[str]) -> list[str]:
+    """Kiwi sometimes splits after a quoted name ("...했다. '가우스2'" + "는 ..."): move the name back."""
+    out: list[str] = []
+    for sentence in sentences:
+        if out and _PARTICLE_START.match(sentence):
+            match = _TAIL_AFTER_END.match(out[-1])
+            if match:
+                out[-1], sentence = match.group(1), match.group(2) + sentence
+            else:
+                out[-1], sentence = out[-1] + sentence, ""
+        if sentence:
+            out.append(sentence)
+    return out
+
+
+def _is_prose(sentence: str) -> bool:
+    return (
+        MIN_CHARS <= len(sentence) <= MAX_CHARS
+        and bool(_COMPLETE.search(sentence))
+        and len(_HANGUL.findall(sentence)) >= 8
+        and junk_reason(sentence) is None
+        and quote_ratio(sentence) < 0.85
+        and sentence.count("“") == sentence.count("”")  # else a piece of a multi-sentence quote
+        and sentence.count('"') % 2 == 0
+    )
+
+
+def candidates(article: Article) -> list[Candidate]:
+    subs = [clean_line(s) for s in article.subtitles if s.strip()]
+    subs = [s for s in subs if len(s) >= 8 and junk_reason(s) is None and s != article.title.strip()]
+    out = [Candidate(s, i, subtitle=True) for i, s in enumerate(subs)]
+    for sentence in body_sentences(article.body):
+        out.append(Candidate(sentence, len(out), quote_ratio=quote_ratio(sentence)))
+    return out
+
+
+# --- ranking -------------------------------------------------------------------------------------
+
+
+def tfidf_vectors(token_lists: Sequence[Sequence[str]]) -> list[dict[str, float]]:
+    """L2-normalised TF-IDF vectors; IDF over the sentences themselves (no outside model)."""
+    n = len(token_lists)
+    df = Counter(t for tokens in token_lists for t in set(tokens))
+    vectors = []
+    for tokens in token_lists:
+        tf = Counter(tokens)
+        vec = {t: (1 + math.log(c)) * (math.log((n + 1) / (df[t] + 1)) + 1) for t, c in tf.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        vectors.append({t: v / norm for t, v in vec.items()})
+    return vectors
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+def similarity_matrix(vectors: Sequence[dict[str, float]]) -> list[list[float]]:
+    n = len(vectors)
+    sim = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            sim[i][j] = sim[j][i] = cosine(vectors[i], vectors[j])
+    return sim
+
+
+def textrank(sim: Sequence[Sequence[float]], damping: float = 0.85, iterations: int = 50) -> list[float]:
+    """PageRank over the weighted sentence graph: central sentences share words with many others."""
+    n = len(sim)
+    if n == 0:
+        return []
+    out_weight = [sum(row) or 1.0 for row in sim]
+    scores = [1.0 / n] * n
+    for _ in range(iterations):
+        new = [(1 - damping) / n + damping * sum(sim[j][i] * scores[j] / out_weight[j] for j in range(n))
+               for i in range(n)]
+        if max(abs(a - b) for a, b in zip(new, scores, strict=True)) < 1e-6:
+            scores = new
+            break
+        scores = new
+    top = max(scores) or 1.0
+    return [s / top for s in scores]
+
+
+def _scores(cands: Sequence[Candidate], tokens: Sequence[Sequence[str]], title_terms: set[str],
+            sim: Sequence[Sequence[float]]) -> list[float]:
+    central = textrank(sim)
+    w_title = W_TITLE if title_terms else 0.0
+    w_pos = W_POSITION + (W_TITLE - w_title)
+    body_rank: dict[int, int] = {}
+    scores = []
+    for i, cand in enumerate(cands):
+        rank = body_rank.setdefault(cand.doc, 0)
+        if not cand.subtitle:
+            body_rank[cand.doc] = rank + 1
+        position = 1.0 / math.sqrt(1 + rank)
+        cover = len(title_terms & set(tokens[i])) / len(title_terms) if title_terms else 0.0
+        score = W_CENTRAL * central[i] + w_pos * position + w_title * cover
+        score *= 1.0 - 0.5 * cand.quote_ratio
+        if cand.text.rstrip("\"'”’ ").endswith("?"):
+            score *= 0.6
+        score *= (min(len(cand.text), LENGTH_NORM) / LENGTH_NORM) ** LENGTH_POWER
+        scores.append(score + (SUBTITLE_BONUS if cand.subtitle else 0.0))
+    return scores
+
+
+def trim(sentence: str, limit: int) -> str:
+    """Shorten an over-long sentence at a clause boundary so it still reads; mark the cut with '…'."""
+    if len(sentence) <= limit:
+        return sentence
+    head = sentence[: limit - 1]
+    cut = max((head.rfind(sep) for sep in (", ", "며 ", "고 ", "해 ", "서 ", "… ", "· ")), default=-1)
+    if cut < limit * 0.5:
+        cut = head.rfind(" ")
+    if cut < limit * 0.4:
+        cut = len(head)
+    return head[:cut].rstrip(" ,·…") + "…"
+
+
+def select(cands: Sequence[Candidate], scores: Sequence[float], sim: Sequence[Sequence[float]], n: int,
+           max_chars: int, budget: int, max_subtitles: int) -> list[int]:
+    """Best-first choice without repeats, under a character budget; returns candidate indices."""
+    chosen: list[int] = []
+    used = subs = 0
+    for i in sorted(range(len(cands)), key=lambda k: (-scores[k], k)):
+        if len(chosen) >= n:
+            break
+        if any(sim[i][j] > REDUNDANCY for j in chosen):
+            continue
+        if cands[i].subtitle and subs >= max_subtitles:
+            continue
+        length = min(len(cands[i].text), max_chars)
+        if chosen and used + length > budget:
+            continue
+        chosen.append(i)
+        used += length
+        subs += cands[i].subtitle
+    return sorted(chosen, key=lambda k: (cands[k].doc, cands[k].index))
+
+
+def rank_and_select(cands: list[Candidate], title: str, n: int, max_chars: int,
+                    budget: int | None = None) -> list[str]:
+    """The extractive core shared by article and story summaries (one Kiwi batch per call)."""
+    if not cands or n <= 0:
+        return []
+    tokens = korean.morphemes_batch([c.text for c in cands] + [title], SIM_TAGS)
+    title_terms = {t for t in tokens.pop() if len(t) > 1 or t.isdigit()}
+    sim = similarity_matrix(tfidf_vectors(tokens))
+    scores = _scores(cands, tokens, title_terms, sim)
+    has_body = any(not c.subtitle for c in cands)
+    max_subs = max(1, n - 1) if has_body else n
+    picked = select(cands, scores, sim, n, max_chars, budget or n * CHARS_PER_SENTENCE, max_subs)
+    return [trim(cands[i].text, max_chars) for i in picked]
+
+
+def extractive_summary(article: Article, n: int = 3, max_chars: int = 160) -> list[str]:
+    return rank_and_select(candidates(article), article.title, n, max_chars)
+
+
+# --- LLM path ------------------------------------------------------------------------------------
+
+
+def text_hash(article: Article) -> str:
+    if article.content_hash:
+        return article.content_hash
+    return hashlib.sha256(f"{article.title}\n{article.body}".encode()).hexdigest()
+
+
+def cache_key(article: Article, model: str) -> str:
+    return "summary:" + hashlib.sha256(f"{text_hash(article)}|{model}|{PROMPT_VERSION}".encode()).hexdigest()
+
+
+def faithfulness_problem(sentences: Sequence[str], source: str) -> str | None:
+    """Why an LLM summary is not supported by its source, or None: every sentence must share enough
+    content morphemes with the source, and every number it states must occur there."""
+    if not sentences:
+        return "no sentences"
+    tokens = korean.morphemes_batch([source, *sentences], FAITH_TAGS)
+    vocab = set(tokens[0])
+    for sentence, words in zip(sentences, tokens[1:], strict=True):
+        if not words:
+            return f"no content words: {sentence[:40]!r}"
+        support = sum(w in vocab for w in words) / len(words)
+        if support < FAITH_MIN_SUPPORT:
+            return f"support {support:.2f} < {FAITH_MIN_SUPPORT}: {sentence[:40]!r}"
+        numbers = [w for w in words if w.isdigit() and w not in vocab]
+        if numbers:
+            return f"numbers not in source {numbers}: {sentence[:40]!r}"
+    return None
+
+
+async def _llm_one(article: Article, settings: Settings, client: ChatClient, budget: LlmBudget,
+                   limit: asyncio.Semaphore, store: Store | None) -> Summary:
+    n, max_chars = settings.summary.sentences, settings.summary.max_sentence_chars
+    key = cache_key(article, settings.llm.model)
+    cached = store.llm_cache_get(key) if store is not None else None
+    if cached:
+        return Summary([trim(s, max_chars) for s in cached], "llm")
+    reason: str
+    try:
+        if not budget.take():
+            raise LlmError(f"per-run budget of {budget.max_calls} calls used up")
+        async with limit:
+            answer = await client.complete(build_messages(article.title, article.body, n))
+        lines = parse_lines(answer, n)
+        problem = faithfulness_problem(lines, f"{article.title}\n" + "\n".join(article.subtitles)
+                                       + f"\n{article.body}")
+        if problem is None:
+            if store is not None:
+                store.llm_cache_put(key, lines)
+            return Summary([trim(s, max_chars) for s in lines], "llm")
+        reason = f"rejected by faithfulness check ({problem})"
+    except LlmError as exc:
+        reason = str(exc)
+    log.warning("LLM summary for %s fell back to extractive: %s", article.url, reason)
+    return Summary(extractive_summary(article, n, max_chars), "extractive")
+
+
+async def summarize_articles_async(articles: Sequence[Article], settings: Settings,
+                                   store: Store | None = None) -> list[Summary]:
+    """All summaries of a run; with an LLM configured: shared budget, concurrency limit and cache."""
+    if settings.summary.method != "llm" or not llm_configured(settings.llm):
+        if settings.summary.method == "llm":
+            log.warning("summary.method = 'llm' but [llm] base_url/model are not set: using extractive")
+        return [_extractive(a, settings) for a in articles]
+    budget = LlmBudget(settings.llm.max_calls)
+    limit = asyncio.Semaphore(max(1, settings.llm.concurrency))
+    async with ChatClient(settings.llm) as client:
+        return list(await asyncio.gather(*(_llm_one(a, settings, client, budget, limit, store)
+                                           for a in articles)))
+
+
+def _extractive(article: Article, settings: Settings) -> Summary:
+    n, max_chars = settings.summary.sentences, settings.summary.max_sentence_chars
+    return Summary(extractive_summary(article, n, max_chars), "extractive")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine from sync code, also when the caller already has an event loop running."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def summarize_articles(articles: Sequence[Article], settings: Settings,
+                       store: Store | None = None) -> list[Summary]:
+    return _run(summarize_articles_async(list(articles), settings, store))
+
+
 def summarize_article(article: Article, settings: Settings, store: Store | None = None) -> Summary:
-    sentences = korean.split_sentences(article.body)[: settings.summary.sentences]
-    return Summary(sentences=sentences, method="extractive")
+    return summarize_articles([article], settings, store)[0]
+
+
+# --- stories -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class StoryCoverage:
+    outlets: int
+    line: str  # e.g. "3개 언론사 보도: 연합뉴스, 뉴시스, 전자신문"
+    links: list[tuple[str, str]]  # (outlet, url) of the members other than the representative
+
+
+def _outlet(article: Article) -> str:
+    return article.publisher or article.host or article.source or article.url
+
+
+def story_coverage(members: Sequence[Article]) -> StoryCoverage:
+    names = list(dict.fromkeys(_outlet(a) for a in members))
+    line = f"{len(names)}개 언론사 보도: {', '.join(names)}" if names else ""
+    links = [(_outlet(a), a.canonical_url or a.url) for a in members[1:]]
+    return StoryCoverage(len(names), line, links)
 
 
 def summarize_story(members: list[Article], settings: Settings) -> list[str]:
-    return summarize_article(members[0], settings).sentences if members else []
+    """Multi-document summary: central, non-redundant sentences across outlets (representative first)."""
+    if not members:
+        return []
+    cands: list[Candidate] = []
+    for doc, article in enumerate(members):
+        for cand in candidates(article):
+            cand.doc = doc
+            cands.append(cand)
+    return rank_and_select(cands, members[0].title, settings.summary.sentences,
+                           settings.summary.max_sentence_chars)
+
+
+# --- batch interface (`ainews summarize INPUT.jsonl --format jsonl`) ------------------------------
+
+
+def _article_from_record(record: dict[str, Any]) -> Article:
+    """An Article from `{id, text | html | path, title?}`; html and files go through extraction."""
+    title = str(record.get("title") or "")
+    if record.get("text") is not None:
+        return Article(url=f"jsonl:{record.get('id')}", title=title, body=str(record["text"]))
+    from ainews.extract import extract  # extraction is heavy; only load it when a record needs it
+
+    if record.get("html") is not None:
+        raw = RawPage(url=f"jsonl:{record.get('id')}", content=str(record["html"]).encode("utf-8"),
+                      content_type="text/html; charset=utf-8")
+    else:
+        path = Path(str(record["path"])).expanduser()
+        content_type = "text/html" if path.suffix.lower() in {".html", ".htm"} else "text/plain"
+        raw = RawPage(url=str(path), content=path.read_bytes(), content_type=content_type)
+    article = extract(raw)
+    if title:
+        article.title = title
+    return article
+
+
+def summarize_jsonl(lines: Iterable[str], settings: Settings, method: str | None = None,
+                    store: Store | None = None) -> Iterator[str]:
+    """Output lines `{id, summary: [sentences], method}`; a bad line yields `{id, error}`, never a crash."""
+    if method:
+        settings.summary.method = method
+    records: list[tuple[Any, Article | None, str | None]] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+            if all(record.get(k) is None for k in ("text", "html", "path")):
+                raise ValueError("needs one of text, html, path")
+            records.append((record.get("id", number), _article_from_record(record), None))
+        except (ValueError, OSError, TypeError) as exc:
+            records.append((number, None, f"line {number}: {type(exc).__name__}: {exc}"))
+    summaries = iter(summarize_articles([a for _, a, _ in records if a is not None], settings, store))
+    for rid, article, error in records:
+        if article is None:
+            yield json.dumps({"id": rid, "summary": [], "method": "", "error": error}, ensure_ascii=False)
+        else:
+            summary = next(summaries)
+            yield json.dumps({"id": rid, "summary": summary.sentences, "method": summary.method},
+                             ensure_ascii=False)
