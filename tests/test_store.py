@@ -1,0 +1,99 @@
+"""The store on a real SQLite file: idempotent keys, time zones, analysis and bookkeeping round trips."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ainews.models import KST, Analysis, Article, Imported, Story
+from ainews.store import Store
+
+
+def _article(**overrides: object) -> Article:
+    fields: dict[str, object] = dict(
+        url="https://www.aitimes.com/news/articleView.html?idxno=1", title="제목", body="본문",
+        published_at=datetime(2026, 1, 20, 0, 30, tzinfo=KST), content_hash="h1",
+    )
+    fields.update(overrides)
+    return Article(**fields)  # type: ignore[arg-type]
+
+
+def test_same_page_stored_once_across_url_spellings(db_url: str) -> None:
+    store = Store(db_url)
+    first, created = store.upsert_article(_article())
+    again, created_again = store.upsert_article(
+        _article(url="http://aitimes.com/news/articleView.html?idxno=1/#comments"))
+    assert created and not created_again and first == again
+    assert store.count_articles() == 1
+
+
+def test_text_without_url_is_keyed_by_content(db_url: str) -> None:
+    store = Store(db_url)
+    a = _article(url="/tmp/a.txt", body="같은  본문\n")
+    b = _article(url="/other/place/b.txt", body="같은 본문")
+    assert store.upsert_article(a)[0] == store.upsert_article(b)[0]
+    assert store.upsert_article(_article(url="/tmp/c.txt", body="다른 본문"))[1]
+
+
+def test_changed_page_updates_and_requeues_analysis(db_url: str) -> None:
+    store = Store(db_url)
+    article_id, _ = store.upsert_article(_article())
+    store.save_analysis(article_id, Analysis(relevance=0.9, is_ai=True, version="v1"))
+    assert store.articles_needing_analysis("v1") == []
+    store.upsert_article(_article(body="고친 본문", content_hash="h2"))
+    pending = store.articles_needing_analysis("v1")
+    assert [a.body for a in pending] == ["고친 본문"]
+    assert store.articles_needing_analysis("v2")  # new rules → everything again
+
+
+def test_kst_day_and_timezone_round_trip(db_url: str) -> None:
+    store = Store(db_url)
+    # 00:30 KST on the 20th is still the 19th in UTC: the digest day must be the KST one
+    article_id, _ = store.upsert_article(_article())
+    stored = store.get_article(article_id)
+    assert stored.published_at == datetime(2026, 1, 20, 0, 30, tzinfo=KST)
+    assert stored.published_at.utcoffset().total_seconds() == 9 * 3600
+    assert store.days() == [date(2026, 1, 20)]
+    assert [a.id for a in store.articles_for_day(date(2026, 1, 20))] == [article_id]
+
+
+def test_analysis_imported_and_story_round_trip(db_url: str) -> None:
+    store = Store(db_url)
+    article_id, _ = store.upsert_article(_article(imported=Imported(category="일반", tags=["LLM"])))
+    analysis = Analysis(relevance=0.8, is_ai=True, reasons=["제목: AI"], category="연구·모델", topics=["LLM"],
+                        companies=["오픈AI"], story_id="s1", summary=["한 문장."], summary_method="extractive",
+                        version="v1")
+    store.save_analysis(article_id, analysis)
+    article = store.get_article(article_id)
+    assert article.analysis == analysis and article.imported.tags == ["LLM"]
+    story = Story(id="s1", title="t", representative_id=article_id, member_ids=[article_id],
+                  first_seen=article.published_at, last_seen=article.published_at, summary=["요약"])
+    store.save_story(story)
+    store.save_story(story)
+    assert store.get_story("s1") == story and len(store.stories()) == 1
+
+
+def test_delivery_log_and_llm_cache(db_url: str) -> None:
+    store = Store(db_url)
+    day = date(2026, 1, 20)
+    assert store.delivery_status("slack", day) is None
+    store.record_delivery("slack", day, "HTTP 500")
+    assert store.delivery_status("slack", day) == "failed"
+    store.record_delivery("slack", day, None)
+    assert store.delivery_status("slack", day) == "sent"
+    store.llm_cache_put("k", ["a", "b"])
+    assert store.llm_cache_get("k") == ["a", "b"] and store.llm_cache_get("missing") is None
+
+
+def test_seen_entries_and_validators(db_url: str) -> None:
+    store = Store(db_url)
+    store.mark_seen("guid-1", "src", None)
+    store.mark_seen("guid-1", "src", None)
+    assert store.is_seen("guid-1") and not store.is_seen("guid-2")
+    store.save_validators("https://a.b/feed", '"etag"', "Tue, 20 Jan 2026 00:00:00 GMT", 200)
+    assert store.get_validators("https://a.b/feed") == ('"etag"', "Tue, 20 Jan 2026 00:00:00 GMT")
+    store.record_source_result("src", "https://a.b/feed", "timeout")
+    store.record_source_result("src", "https://a.b/feed", "timeout")
+    assert store.source_health()[0]["consecutive_failures"] == 2
+    store.record_source_result("src", "https://a.b/feed", None, items=30)
+    health = store.source_health()[0]
+    assert health["consecutive_failures"] == 0 and health["items_found"] == 30
