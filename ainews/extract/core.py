@@ -1,37 +1,112 @@
-"""Placeholder extraction (to be replaced by the real cascade): decode, trafilatura or text lines."""
+"""extract(): bytes of an HTML page or a text capture → one Article, never raising.
+
+Order: size cap → decode (encoding.py) → HTML or text? → html.py / text.py → metadata fallbacks
+(feed entry, assume_date) → quality gate.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import date, datetime
 
-import trafilatura
-from charset_normalizer import from_bytes
-
+from ainews.extract import meta, quality
+from ainews.extract.encoding import decode
+from ainews.extract.html import Parsed, extract_html
+from ainews.extract.text import extract_text
 from ainews.models import KST, Article, RawPage
 
+log = logging.getLogger(__name__)
+MAX_HTML_BYTES = 5_000_000
+MAX_TEXT_BYTES = 1_000_000
+_MARKUP = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|div|p|article)\b", re.I)
 
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        best = from_bytes(content).best()
-        return str(best) if best else content.decode("utf-8", "replace")
+
+def is_html(content: bytes, content_type: str = "") -> bool:
+    """Content type first; else sniff markup near the top (a text capture may contain stray tags)."""
+    ctype = (content_type or "").lower()
+    if "html" in ctype or "xml" in ctype:
+        return True
+    if ctype.startswith("text/plain"):
+        return False
+    head = content[:2048].lstrip()
+    return head.startswith(b"<") and bool(_MARKUP.search(head[:1024]))
 
 
 def extract(raw: RawPage, assume_date: date | None = None) -> Article:
-    text = _decode(raw.content)
-    is_html = "html" in raw.content_type or text.lstrip().startswith("<")
-    if is_html:
-        body = trafilatura.extract(text) or ""
-        meta = trafilatura.extract_metadata(text)
-        title = (meta.title if meta else "") or ""
-    else:
-        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-        title, body = (lines[0], "\n".join(lines[1:])) if lines else ("", "")
-    published = None
-    assumed = False
-    if assume_date:
-        published, assumed = datetime(assume_date.year, assume_date.month, assume_date.day, tzinfo=KST), True
-    return Article(url=raw.url, title=title, body=body, published_at=published, date_assumed=assumed,
-                   content_hash=raw.sha256, extraction_ok=bool(body), source=raw.source,
-                   extraction_reason=None if body else "empty body")
+    """The article in `raw`, flagged `extraction_ok=False` with a reason when it is not one."""
+    try:
+        return _extract(raw, assume_date)
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises on bad input"
+        log.warning("extraction failed for %s: %r", raw.url, exc)
+        article = Article(url=raw.url, title="", body="", content_hash=_hash(raw), source=raw.source,
+                          extraction_ok=False, extraction_reason=f"extractor error: {type(exc).__name__}")
+        _apply_entry_and_date(article, raw, assume_date)
+        return article
+
+
+def _extract(raw: RawPage, assume_date: date | None) -> Article:
+    content = raw.content or b""
+    html = is_html(content, raw.content_type)
+    cap = MAX_HTML_BYTES if html else MAX_TEXT_BYTES
+    capped = len(content) > cap
+    text = decode(content[:cap], raw.content_type)
+    host = meta.host_of(raw.url)
+    entry_title = raw.entry.title if raw.entry else None
+    parsed: Parsed = extract_html(text, raw.url, host) if html else extract_text(text, raw.url, entry_title)
+    body = "\n\n".join(parsed.paragraphs)
+    evidence = parsed.raw_text or body
+    publisher = parsed.publisher or meta.publisher_in_text(evidence) or meta.publisher_for_host(host)
+    article = Article(
+        url=raw.url, title=parsed.title, body=body, subtitles=parsed.subtitles, publisher=publisher,
+        reporters=parsed.reporters or meta.reporters_in_text(evidence), published_at=parsed.published_at,
+        canonical_url=_absolute(parsed.canonical_url, raw.url), host=host, content_hash=_hash(raw),
+        source=raw.source,
+    )
+    _apply_entry_and_date(article, raw, assume_date)
+    ok, reason = quality.check(body)
+    article.lang = quality.language(body) if body else (parsed.lang or "ko")
+    if article.lang == "und":
+        article.lang = parsed.lang or "ko"
+    if ok and not article.title:
+        ok, reason = False, "no title"
+    if capped and ok:
+        reason = f"input over {cap} bytes was cut before parsing"
+    article.extraction_ok, article.extraction_reason = ok, reason
+    return article
+
+
+def _apply_entry_and_date(article: Article, raw: RawPage, assume_date: date | None) -> None:
+    entry = raw.entry
+    if entry is not None:
+        article.title = article.title or (entry.title or "").strip()
+        if article.published_at is None and entry.published_at is not None:
+            article.published_at = entry.published_at
+    if article.published_at is not None:
+        when = article.published_at
+        article.published_at = (when.replace(tzinfo=KST) if when.tzinfo is None else when).astimezone(KST)
+    if article.published_at is None and assume_date is not None:
+        article.published_at = datetime(assume_date.year, assume_date.month, assume_date.day, tzinfo=KST)
+        article.date_assumed = True
+
+
+def _absolute(url: str | None, base: str) -> str | None:
+    """Canonical links may be site-relative (Arc's "/national/..."); resolve them against the page."""
+    if not url:
+        return None
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("//"):
+        return "https:" + url
+    if base.startswith(("http://", "https://")):
+        from urllib.parse import urljoin
+
+        return urljoin(base, url)
+    return None
+
+
+def _hash(raw: RawPage) -> str:
+    try:
+        return raw.sha256
+    except Exception:  # noqa: BLE001 - content of the wrong type
+        return ""

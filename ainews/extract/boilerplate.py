@@ -1,0 +1,89 @@
+"""Boilerplate lines (copyright, bylines, captions, promos, widgets) as ordered data.
+
+The rules live in `sites/boilerplate.toml` so a new outlet's junk is a data change, not code.
+Captions are also dropped by shape: a line that ends in a photo desk e-mail after a date, and the
+short "caption title" lines that repeat the start of a dropped caption.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+SITES = Path(__file__).with_name("sites")
+_EMAIL_END = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[>)\]]?\s*$")
+_CAPTION_DATE = re.compile(r"\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*(?:\[[^\]]*\]\s*)?(?:[\w.+-]+@|$)")
+_SPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    kind: str
+    pattern: re.Pattern[str]
+    max_len: int
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    """(strip rules, drop rules) in file order."""
+    data = tomllib.loads((SITES / "boilerplate.toml").read_text(encoding="utf-8"))
+
+    def build(items: list[dict]) -> tuple[Rule, ...]:
+        out = []
+        for item in items:
+            flags = re.I if "i" in item.get("flags", "") else 0
+            out.append(Rule(item["kind"], re.compile(item["pattern"], flags), int(item.get("max_len", 10**9))))
+        return tuple(out)
+
+    return build(data.get("strip", [])), build(data.get("drop", []))
+
+
+def normalize_line(line: str) -> str:
+    return _SPACE.sub(" ", line).strip()
+
+
+def drop_reason(line: str) -> str | None:
+    """Why a line is boilerplate, or None when it may be article text."""
+    for rule in rules()[1]:
+        if len(line) <= rule.max_len and rule.pattern.search(line):
+            return rule.kind
+    if _EMAIL_END.search(line) and (_CAPTION_DATE.search(line) or len(line) < 40 or "사진" in line):
+        return "caption"
+    return None
+
+
+def strip_line(line: str) -> str:
+    """Cut datelines, bylines and trailing e-mails off a paragraph, keeping its text."""
+    for rule in rules()[0]:
+        line = rule.pattern.sub("", line, count=1)
+    return line.strip()
+
+
+def clean_paragraphs(lines: list[str]) -> list[str]:
+    """Drop boilerplate lines, duplicate lines and caption titles; strip bylines off the rest."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    seen: set[str] = set()
+    for raw in lines:
+        line = normalize_line(raw)
+        if not line:
+            continue
+        if drop_reason(line):
+            dropped.append(line)
+            continue
+        line = strip_line(line)
+        if not line or line in seen:
+            continue
+        seen.add(line)
+        kept.append(line)
+    return [ln for ln in kept if not _is_caption_title(ln, dropped)]
+
+
+def _is_caption_title(line: str, dropped: list[str]) -> bool:
+    """A short line that starts a dropped caption ("카카오·NC" before "카카오·NC[연합뉴스 자료사진]")."""
+    if len(line) > 60 or line.endswith(("다.", "다", "요.", "?", "!")):
+        return False
+    return any(d.startswith(line) and d != line for d in dropped)

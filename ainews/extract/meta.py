@@ -1,0 +1,199 @@
+"""Metadata from Korean news text: dates, reporters and the original publisher.
+
+Dates come in many Korean shapes (`2026.01.17 10:08`, `입력 2026-01-17 오전 10:08`,
+`2026. 1. 17.`, `20180516162312`, ISO); a date without zone is KST. The outlet table is data
+(`sites/publishers.toml`) so a repost on a portal or a board is credited to the original outlet.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from ainews.extract.boilerplate import SITES
+from ainews.models import KST
+
+_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*(?:[.\-/]|년)\s*(?P<m>\d{1,2})\s*(?:[.\-/]|월)\s*(?P<d>\d{1,2})(?!\d)\s*(?:일)?\.?"
+    r"(?:\s*\([월화수목금토일]\))?"
+    r"(?:\s*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<H>\d{1,2})\s*(?::|시)\s*(?P<M>\d{2})(?:\s*(?::|분)\s*(?P<S>\d{2}))?)?"
+)
+_COMPACT = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+NAME = r"[가-힣]{2,4}"
+_REPORTER_PATTERNS = [
+    # [서울=뉴시스] 심지혜 기자 = / (서울=연합뉴스) 한상용 박형빈 오지은 기자 =
+    re.compile(r"[\[(][^\[\]()=]{1,15}=\s*(?P<pub>[^\[\]()]{1,25})[\])]\s*(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,6}?)"
+               r"\s*(?:선임|수석|객원)?(?:기자|특파원)\s*="),
+    # [미디어펜=이승규 기자] / | 스마트에프엔 = 양대규 기자 |
+    re.compile(r"[\[(|]\s*(?P<pub>[^\[\]=|]{1,20}?)\s*=\s*(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,6}?)\s*(?:기자|특파원)\s*[\])|]"),
+    # MBC뉴스 김윤미입니다.
+    re.compile(r"^\s*(?:[가-힣]{1,10}에서\s+)?(?P<pub>[A-Za-z가-힣]{2,8}?)\s?뉴스\s?(?P<names>[가-힣]{2,4})입니다\.?\s*$",
+               re.M),
+    # 홍정수 기자 hong@donga.com / 김광태 기자(ktkim@dt.co.kr) / <박홍두 기자 phd@kyunghyang.com>
+    re.compile(r"(?:^|[\s<])(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,4}?)\s*(?:선임|수석)?(?:기자|특파원)\s*[(<]?\s*[\w.+-]+@[\w.-]+",
+               re.M),
+]
+_NOT_NAMES = {"연합뉴스", "뉴시스", "기자", "사진", "영상", "서울", "제공", "취재", "입력", "수정", "이메일",
+              "최종수정"}
+
+
+@lru_cache(maxsize=1)
+def _publishers() -> dict:
+    return tomllib.loads((SITES / "publishers.toml").read_text(encoding="utf-8"))
+
+
+def host_of(url: str | None) -> str | None:
+    """The site of a URL without `www.`/`m.`, or None for local paths."""
+    if not url or not url.startswith(("http://", "https://")):
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return re.sub(r"^(www|m)\.", "", host) or None
+
+
+def is_portal(host: str | None) -> bool:
+    return bool(host) and any(host == p or host.endswith("." + p) for p in _publishers()["portals"])
+
+
+def publisher_for_host(host: str | None) -> str | None:
+    """Outlet that owns a host, by longest matching suffix in the table."""
+    if not host or is_portal(host):
+        return None
+    table: dict[str, str] = _publishers()["hosts"]
+    best = [k for k in table if host == k or host.endswith("." + k)]
+    return table[max(best, key=len)] if best else None
+
+
+def canonical_publisher(name: str | None) -> str | None:
+    """Map a raw outlet label ("디지털타임스 | 네이버", "공감언론 뉴시스통신사") to its table name."""
+    if not name:
+        return None
+    name = re.sub(r"\s*\|\s*(?:네이버|다음|네이버 스포츠|NAVER)\s*", " ", name).strip(" |·-")
+    parts = [p.strip() for p in re.split(r"\s*\|\s*", name) if p.strip()]
+    aliases: dict[str, str] = _publishers()["aliases"]
+    for part in parts or [name]:
+        if part in aliases:
+            return aliases[part]
+        squeezed = re.sub(r"\s+", "", part)
+        for alias, canonical in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
+            if re.sub(r"\s+", "", alias) == squeezed:
+                return canonical
+    for part in parts or [name]:
+        if part.startswith(("http", "www.")):
+            continue
+        if 1 < len(part) <= 20 and "네이버" not in part:
+            return part
+    return None
+
+
+def credit_line(line: str) -> str | None:
+    """Outlet credited by a bare closing line ("연합뉴스") or a trailing credit ("…말했다. 연합뉴스")."""
+    aliases: dict[str, str] = _publishers()["aliases"]
+    line = line.strip()
+    if line in aliases:
+        return aliases[line]
+    m = re.search(r"[.!?\"”’]\s+(?P<pub>[^\s.]{2,10})$", line)
+    if m and m.group("pub") in aliases:
+        return aliases[m.group("pub")]
+    return None
+
+
+def publisher_in_text(text: str) -> str | None:
+    """Outlet named by a dateline, byline bracket, copyright line or broadcast sign-off."""
+    head = text[:600]
+    for pattern in _REPORTER_PATTERNS[:2]:
+        m = pattern.search(head)
+        if m and (pub := canonical_publisher(m.group("pub"))):
+            return pub
+    aliases: dict[str, str] = _publishers()["aliases"]
+    tail = text[-1500:]
+    credit = re.compile(r"(?:Copyright|저작권자|[ⓒ©]|\(c\)|☞)\s*(?:\(c\)|[ⓒ©])?\s*(?P<pub>[^,.\n>]{2,30})", re.I)
+    for m in credit.finditer(tail):
+        label = re.sub(r"\s*[&(].*$|무단.*$|All rights.*$", "", m.group("pub")).strip(" .")
+        for alias in sorted(aliases, key=len, reverse=True):
+            if alias in label:
+                return aliases[alias]
+    m = _REPORTER_PATTERNS[2].search(tail)
+    if m:
+        return canonical_publisher(m.group("pub"))
+    return None
+
+
+def reporters_in_text(text: str) -> list[str]:
+    """Reporter names from datelines, byline brackets, sign-offs and closing bylines."""
+    found: list[str] = []
+    for pattern, window in zip(_REPORTER_PATTERNS, ("head", "head", "tail", "tail"), strict=True):
+        chunk = text[:600] if window == "head" else text[-800:]
+        for m in pattern.finditer(chunk):
+            for name in re.split(r"[\s·,]+", m.group("names")):
+                if re.fullmatch(NAME, name) and name not in _NOT_NAMES and name not in found:
+                    found.append(name)
+        if found:
+            return found
+    return found
+
+
+def clean_reporter(label: str) -> list[str]:
+    """"김광태 기자(ktkim@dt.co.kr)" / "박건형 기자" / "이근홍" / "상은 권" → names."""
+    label = re.sub(r"[\w.+-]+@[\w.-]+|\(.*?\)|<.*?>", " ", label)
+    label = re.sub(r"(?:선임|수석|객원)?(?:기자|특파원|논설위원|앵커|통신원)", " ", label).strip()
+    western = re.fullmatch(r"([가-힣]{1,3})\s+([가-힣])", label)  # Arc credits: given name, then surname
+    if western:
+        return [western.group(2) + western.group(1)]
+    tokens = [t for t in re.split(r"[\s·,/]+", label) if t]
+    if any(re.search(r"뉴스|방송|신문|일보|의$|쇼$", t) for t in tokens):
+        return []
+    return [n for n in tokens if re.fullmatch(NAME, n) and n not in _NOT_NAMES]
+
+
+def parse_date(value: str | None) -> tuple[datetime | None, bool]:
+    """(aware datetime, has_time) from one Korean or ISO date string; (None, False) when none."""
+    if not value:
+        return None, False
+    value = value.strip()
+    try:
+        if _ISO.match(value):
+            dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return (dt if dt.tzinfo else dt.replace(tzinfo=KST)), True
+    except ValueError:
+        pass
+    m = _COMPACT.match(value) or _DATE.search(value)
+    if not m:
+        return None, False
+    return _build(m.groupdict())
+
+
+def _build(g: dict) -> tuple[datetime | None, bool]:
+    try:
+        hour = int(g.get("H") or 0)
+        if (g.get("ampm") or "").lower() in ("오후", "pm") and hour < 12:
+            hour += 12
+        if (g.get("ampm") or "").lower() in ("오전", "am") and hour == 12:
+            hour = 0
+        dt = datetime(int(g["y"]), int(g["m"]), int(g["d"]), hour, int(g.get("M") or 0), int(g.get("S") or 0),
+                      tzinfo=KST)
+    except (ValueError, TypeError):
+        return None, False
+    return dt, g.get("H") is not None
+
+
+def date_in_text(text: str) -> datetime | None:
+    """First plausible publication date in a text: `입력`/`발행일`/`기사입력` first, then any date-time."""
+    for m in re.finditer(r"(?:기사입력|입력|발행일|등록|작성|송고)\s*[:：]?\s*", text):
+        dt, _ = parse_date(text[m.end(): m.end() + 40])
+        if dt and _plausible(dt):
+            return dt
+    for m in _DATE.finditer(text):
+        if m.group("H") is None:
+            continue
+        dt, _ = _build(m.groupdict())
+        if dt and _plausible(dt):
+            return dt
+    return None
+
+
+def _plausible(dt: datetime) -> bool:
+    return datetime(1995, 1, 1, tzinfo=UTC) <= dt <= datetime.now(KST) + timedelta(days=2)

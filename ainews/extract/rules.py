@@ -1,0 +1,67 @@
+"""Per-site extraction rules, loaded from `sites/*.toml` (files with a [match] table).
+
+A rule matches a page by host suffix, by URL pattern, or by a marker element present in the DOM,
+so one file serves a whole CMS family (ND소프트's `articleView.html?idxno=` sites) on any host.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ainews.extract.boilerplate import SITES
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRule:
+    name: str
+    hosts: tuple[str, ...] = ()
+    url_patterns: tuple[re.Pattern[str], ...] = ()
+    markers: tuple[str, ...] = ()
+    publisher: str | None = None
+    select: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    json: dict[str, str] = field(default_factory=dict)
+
+    def selectors(self, key: str) -> tuple[str, ...]:
+        return self.select.get(key, ())
+
+
+@lru_cache(maxsize=1)
+def site_rules() -> tuple[SiteRule, ...]:
+    """All site rules, in file-name order."""
+    out = []
+    for path in sorted(SITES.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if "match" not in data:
+            continue
+        match = data["match"]
+        out.append(SiteRule(
+            name=data.get("name", path.stem),
+            hosts=tuple(match.get("hosts", [])),
+            url_patterns=tuple(re.compile(p) for p in match.get("url_patterns", [])),
+            markers=tuple(match.get("markers", [])),
+            publisher=data.get("publisher"),
+            select={k: tuple(v) for k, v in data.get("select", {}).items()},
+            json=dict(data.get("json", {})),
+        ))
+    return tuple(out)
+
+
+def match_rule(tree: LexborHTMLParser, url: str, host: str | None) -> SiteRule | None:
+    """The rule for this page: host first, then URL pattern, then a marker element in the DOM."""
+    rules = site_rules()
+    if host:
+        for rule in rules:
+            if any(host == h or host.endswith("." + h) for h in rule.hosts):
+                return rule
+    for rule in rules:
+        if any(p.search(url or "") for p in rule.url_patterns):
+            return rule
+    for rule in rules:
+        if any(tree.css_first(m) is not None for m in rule.markers):
+            return rule
+    return None

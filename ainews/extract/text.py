@@ -1,0 +1,184 @@
+"""Pages captured as text (copied from a browser): find the article block among menus, headline
+lists, comment boxes and tickers, then split title / subtitles / body.
+
+The block is the maximum-sum run of lines scored as prose (sentence-final Korean) versus
+furniture. HTML that leaked into a capture (a board reposting Daum markup) is parsed as HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ainews.extract import meta
+from ainews.extract.boilerplate import clean_paragraphs, drop_reason, normalize_line, rules
+from ainews.extract.html import Parsed, _from_rule, apply_credit, node_lines
+from ainews.extract.rules import match_rule
+
+_TAG = re.compile(r"</?(?:p|div|br|span|strong|section|figure|img|h\d|em|b|a|ul|li)\b[^>]*>", re.I)
+_HANGUL = re.compile(r"[가-힣]")
+_SENTENCE_END = re.compile(r"[.?!。…][\"'”’」』)\]]*$")
+_LONG_END = re.compile(r"(?:다|요|까|죠)[\"'”’」』)\]]*$")
+_DATE_ONLY = re.compile(r"^[\d\s:.\-/년월일()오전후AMP]+$")
+
+
+@lru_cache(maxsize=1)
+def _text_rules() -> dict:
+    import tomllib
+
+    from ainews.extract.boilerplate import SITES
+
+    rules()  # validate the file once
+    return tomllib.loads((SITES / "boilerplate.toml").read_text(encoding="utf-8"))["text"]
+
+
+def extract_text(text: str, url: str = "", entry_title: str | None = None) -> Parsed:
+    """Article parts of a text capture."""
+    lines = [normalize_line(ln) for ln in text.splitlines()]
+    lines = _drop_tickers(lines)
+    frag = _leaked_html(lines)
+    if frag is not None:
+        start, end, parsed = frag
+        region = "\n".join(_TAG.sub("\n", ln) for ln in lines[start:end + 3])
+    else:
+        start, end = _best_block(lines)
+        parsed = Parsed(method="text")
+        block = lines[start:end + 1]
+        parsed.paragraphs = clean_paragraphs(block)
+        region = "\n".join(lines[start:min(len(lines), end + 15)])
+    header = [ln for ln in lines[max(0, start - 20):start] if ln]
+    title, subtitles = _title(header, lines, entry_title)
+    parsed.title = parsed.title or title
+    if not parsed.subtitles:
+        parsed.subtitles = subtitles
+    parsed.paragraphs = [p for p in parsed.paragraphs if p not in parsed.subtitles and p != parsed.title]
+    apply_credit(parsed)
+    parsed.publisher = parsed.publisher or meta.publisher_in_text(region)
+    parsed.reporters = parsed.reporters or meta.reporters_in_text(region)
+    parsed.published_at = parsed.published_at or _date(header, lines)
+    return parsed
+
+
+def _drop_tickers(lines: list[str]) -> list[str]:
+    labels = set(_text_rules()["ticker_labels"])
+    out: list[str] = []
+    skip = False
+    for line in lines:
+        if skip and line:
+            skip = False
+            continue
+        if line in labels:
+            skip = True
+            continue
+        out.append(line)
+    return out
+
+
+def _leaked_html(lines: list[str]) -> tuple[int, int, Parsed] | None:
+    """(first, last line, parsed) for a run of lines that are mostly HTML markup."""
+    idx = [i for i, ln in enumerate(lines) if len(_TAG.findall(ln)) >= 5]
+    if not idx:
+        return None
+    start, end = idx[0], idx[-1]
+    fragment = "\n".join(lines[start:end + 1])
+    tree = LexborHTMLParser(f"<html><body>{fragment}</body></html>")
+    rule = match_rule(tree, "", None)
+    parsed = _from_rule(tree, rule) if rule else Parsed(paragraphs=clean_paragraphs(node_lines(tree.body)))
+    if sum(len(p) for p in parsed.paragraphs) < 100:
+        return None
+    parsed.title, parsed.published_at, parsed.method = "", None, "text+html"
+    if rule and rule.name in ("daum", "naver"):
+        parsed.publisher = None  # a portal fragment names the press in the dateline, not in metadata
+    return start, end, parsed
+
+
+def _score(line: str) -> float:
+    if not line:
+        return 0.0
+    reason = drop_reason(line)
+    if reason == "caption":
+        return 0.0
+    if reason:
+        return -10.0
+    hangul = len(_HANGUL.findall(line))
+    if hangul >= 5 and len(line) >= 10 and (_SENTENCE_END.search(line) or (len(line) > 80 and _LONG_END.search(line))):
+        return float(len(line))
+    return -(8.0 + 0.2 * len(line))
+
+
+def _best_block(lines: list[str]) -> tuple[int, int]:
+    """Maximum-sum run of line scores (Kadane)."""
+    best, best_span = float("-inf"), (0, -1)
+    total, start = 0.0, 0
+    for i, line in enumerate(lines):
+        score = _score(line)
+        if total <= 0:
+            total, start = score, i
+        else:
+            total += score
+        if total > best and score > 0:
+            best, best_span = total, (start, i)
+    s, e = best_span
+    while s <= e and _score(lines[s]) <= 0:
+        s += 1
+    return s, e
+
+
+def _title(header: list[str], lines: list[str], entry_title: str | None) -> tuple[str, list[str]]:
+    """Title and subtitles from the lines above the article block."""
+    cfg = _text_rules()
+    furniture = re.compile(cfg["furniture"])
+    board = re.compile(cfg["board_prefix"])
+    last_furniture = max((i for i, ln in enumerate(header) if furniture.match(ln)), default=-1)
+    header = header[last_furniture + 1:]
+    candidates = [ln for ln in header if _title_like(ln) and not drop_reason(ln)]
+    title = ""
+    row = re.compile(cfg["current_row"])
+    for line in lines:
+        m = row.match(line)
+        if m:
+            title = m.group("title").strip()
+            break
+    if not title:
+        repeated = [ln for ln in candidates if candidates.count(ln) > 1]
+        if repeated:
+            title = repeated[0]
+        elif entry_title and any(normalize_line(entry_title) in ln for ln in candidates) or entry_title:
+            title = normalize_line(entry_title)
+        elif candidates:
+            title = candidates[0]
+    after = candidates[candidates.index(title) + 1:] if title in candidates else candidates
+    subtitles = [ln for ln in dict.fromkeys(after) if ln != title and not _caption_like(ln, lines)]
+    if title and title not in candidates and not entry_title:
+        subtitles = [ln for ln in dict.fromkeys(candidates) if not _caption_like(ln, lines)][:3]
+    while True:
+        stripped = board.sub("", title, count=1)
+        if stripped == title:
+            break
+        title = stripped
+    return title.strip(), subtitles[:5]
+
+
+def _title_like(line: str) -> bool:
+    return 8 <= len(line) <= 200 and bool(_HANGUL.search(line) or re.search(r"[A-Za-z]{3}", line)) and not (
+        _DATE_ONLY.match(line) or "@" in line)
+
+
+def _caption_like(line: str, lines: list[str]) -> bool:
+    """A short line that starts a longer caption line elsewhere ("카카오·NC" / "카카오·NC[연합뉴스 자료사진]")."""
+    return any(other != line and other.startswith(line) and drop_reason(other) for other in lines if other)
+
+
+def _date(header: list[str], lines: list[str]):  # noqa: ANN202 - datetime | None
+    for line in reversed(header):
+        dt, has_time = meta.parse_date(line) if re.search(r"\d{4}", line) else (None, False)
+        if dt and (has_time or _DATE_ONLY.match(line)):
+            return dt
+    row = re.compile(_text_rules()["current_row"])
+    for line in lines:
+        m = row.match(line)
+        if m:
+            return meta.parse_date(m.group("date"))[0]
+    return meta.date_in_text("\n".join(header))
