@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pgserver as pg
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,3 +29,20 @@ def seeds() -> dict[str, Path]:
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'ainews.db'}"
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    reason = pg.unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with pg.server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on a SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ainews.db'}"
+    return pg.create_database(request.getfixturevalue("pg_admin_url"))

@@ -17,8 +17,8 @@ def _article(**overrides: object) -> Article:
     return Article(**fields)  # type: ignore[arg-type]
 
 
-def test_same_page_stored_once_across_url_spellings(db_url: str) -> None:
-    store = Store(db_url)
+def test_same_page_stored_once_across_url_spellings(any_db_url: str) -> None:
+    store = Store(any_db_url)
     first, created = store.upsert_article(_article())
     again, created_again = store.upsert_article(
         _article(url="http://aitimes.com/news/articleView.html?idxno=1/#comments"))
@@ -26,16 +26,16 @@ def test_same_page_stored_once_across_url_spellings(db_url: str) -> None:
     assert store.count_articles() == 1
 
 
-def test_text_without_url_is_keyed_by_content(db_url: str) -> None:
-    store = Store(db_url)
+def test_text_without_url_is_keyed_by_content(any_db_url: str) -> None:
+    store = Store(any_db_url)
     a = _article(url="/tmp/a.txt", body="같은  본문\n")
     b = _article(url="/other/place/b.txt", body="같은 본문")
     assert store.upsert_article(a)[0] == store.upsert_article(b)[0]
     assert store.upsert_article(_article(url="/tmp/c.txt", body="다른 본문"))[1]
 
 
-def test_changed_page_updates_and_requeues_analysis(db_url: str) -> None:
-    store = Store(db_url)
+def test_changed_page_updates_and_requeues_analysis(any_db_url: str) -> None:
+    store = Store(any_db_url)
     article_id, _ = store.upsert_article(_article())
     store.save_analysis(article_id, Analysis(relevance=0.9, is_ai=True, version="v1"))
     assert store.articles_needing_analysis("v1") == []
@@ -45,8 +45,8 @@ def test_changed_page_updates_and_requeues_analysis(db_url: str) -> None:
     assert store.articles_needing_analysis("v2")  # new rules → everything again
 
 
-def test_kst_day_and_timezone_round_trip(db_url: str) -> None:
-    store = Store(db_url)
+def test_kst_day_and_timezone_round_trip(any_db_url: str) -> None:
+    store = Store(any_db_url)
     # 00:30 KST on the 20th is still the 19th in UTC: the digest day must be the KST one
     article_id, _ = store.upsert_article(_article())
     stored = store.get_article(article_id)
@@ -56,8 +56,8 @@ def test_kst_day_and_timezone_round_trip(db_url: str) -> None:
     assert [a.id for a in store.articles_for_day(date(2026, 1, 20))] == [article_id]
 
 
-def test_analysis_imported_and_story_round_trip(db_url: str) -> None:
-    store = Store(db_url)
+def test_analysis_imported_and_story_round_trip(any_db_url: str) -> None:
+    store = Store(any_db_url)
     article_id, _ = store.upsert_article(_article(imported=Imported(category="일반", tags=["LLM"])))
     analysis = Analysis(relevance=0.8, is_ai=True, reasons=["제목: AI"], category="연구·모델", topics=["LLM"],
                         companies=["오픈AI"], story_id="s1", summary=["한 문장."], summary_method="extractive",
@@ -72,8 +72,8 @@ def test_analysis_imported_and_story_round_trip(db_url: str) -> None:
     assert store.get_story("s1") == story and len(store.stories()) == 1
 
 
-def test_delivery_log_and_llm_cache(db_url: str) -> None:
-    store = Store(db_url)
+def test_delivery_log_and_llm_cache(any_db_url: str) -> None:
+    store = Store(any_db_url)
     day = date(2026, 1, 20)
     assert store.delivery_status("slack", day) is None
     store.record_delivery("slack", day, "HTTP 500")
@@ -84,8 +84,8 @@ def test_delivery_log_and_llm_cache(db_url: str) -> None:
     assert store.llm_cache_get("k") == ["a", "b"] and store.llm_cache_get("missing") is None
 
 
-def test_seen_entries_and_validators(db_url: str) -> None:
-    store = Store(db_url)
+def test_seen_entries_and_validators(any_db_url: str) -> None:
+    store = Store(any_db_url)
     store.mark_seen("guid-1", "src", None)
     store.mark_seen("guid-1", "src", None)
     assert store.is_seen("guid-1") and not store.is_seen("guid-2")
