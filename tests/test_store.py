@@ -97,3 +97,33 @@ def test_seen_entries_and_validators(any_db_url: str) -> None:
     store.record_source_result("src", "https://a.b/feed", None, items=30)
     health = store.source_health()[0]
     assert health["consecutive_failures"] == 0 and health["items_found"] == 30
+
+
+def test_exclusive_lock_keeps_second_run_out(any_db_url: str) -> None:
+    import multiprocessing
+
+    import pytest
+
+    from ainews.store import RunLocked
+
+    store = Store(any_db_url)
+    other = Store(any_db_url)
+    with store.exclusive():
+        with pytest.raises(RunLocked), other.exclusive():
+            pass
+        # another process is kept out too (flock and advisory locks are per process/session)
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(1) as pool:
+            assert pool.apply(_try_lock, (any_db_url,)) == "locked"
+    with other.exclusive():  # released on exit
+        pass
+
+
+def _try_lock(url: str) -> str:
+    from ainews.store import RunLocked
+
+    try:
+        with Store(url).exclusive():
+            return "acquired"
+    except RunLocked:
+        return "locked"

@@ -1,5 +1,5 @@
 """Persistence: SQLAlchemy 2 over SQLite (default) or PostgreSQL, same code."""
 
-from ainews.store.db import Store
+from ainews.store.db import RunLocked, Store
 
-__all__ = ["Store"]
+__all__ = ["RunLocked", "Store"]

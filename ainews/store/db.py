@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime
+from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -48,6 +52,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API
     cursor.close()
 
 
+class RunLocked(RuntimeError):
+    """Another run holds the lock on this store."""
+
+
 class Store:
     """Articles, stories and bookkeeping in one SQLAlchemy database (SQLite file by default)."""
 
@@ -66,6 +74,39 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def exclusive(self, name: str = "run") -> Iterator[None]:
+        """Keep two runs on one database from interleaving: a lock file beside a SQLite file,
+        an advisory lock on PostgreSQL. Both vanish with the process, so a killed run never
+        leaves a stale lock behind. Raises RunLocked when someone else holds it."""
+        if self.engine.dialect.name == "postgresql":
+            key = int(hashlib.sha256(name.encode()).hexdigest()[:15], 16)
+            with self.engine.connect() as conn:
+                if not conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}):
+                    raise RunLocked(f"another '{name}' is running on this database")
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            return
+        path = self._lock_path(name)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RunLocked(f"another '{name}' is running on this database ({path})") from None
+            yield
+        finally:
+            os.close(fd)
+
+    def _lock_path(self, name: str) -> Path:
+        database = self.engine.url.database
+        if database and database != ":memory:":
+            return Path(f"{database}.{name}.lock")
+        digest = hashlib.sha256(str(self.engine.url).encode()).hexdigest()[:16]
+        return Path("/tmp") / f"ainews-{digest}.{name}.lock"
 
     # --- articles -------------------------------------------------------------------------
 
