@@ -15,7 +15,7 @@ import trafilatura
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ainews.extract import meta
-from ainews.extract.boilerplate import clean_paragraphs, normalize_line
+from ainews.extract.boilerplate import clean_paragraphs, normalize_line, trim_tail
 from ainews.extract.rules import SiteRule, match_rule
 
 BLOCK = frozenset({"p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr",
@@ -168,6 +168,7 @@ def finish(parsed: Parsed) -> None:
     """Shared tail: a closing credit line names the original outlet; leading headline-like lines
     (no sentence ending) are subtitles when the page marked none."""
     apply_credit(parsed)
+    parsed.paragraphs = trim_tail(parsed.paragraphs)
     title = normalize_line(parsed.title)
     parsed.paragraphs = paragraphs = [p for p in parsed.paragraphs if p != title]
     parsed.subtitles = [s for s in parsed.subtitles if s != title]

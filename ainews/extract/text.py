@@ -13,7 +13,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser
 
 from ainews.extract import meta
-from ainews.extract.boilerplate import clean_paragraphs, drop_reason, normalize_line, rules
+from ainews.extract.boilerplate import clean_paragraphs, drop_reason, normalize_line, rules, trim_tail
 from ainews.extract.html import Parsed, _from_rule, apply_credit, node_lines
 from ainews.extract.rules import match_rule
 
@@ -55,6 +55,7 @@ def extract_text(text: str, url: str = "", entry_title: str | None = None) -> Pa
         parsed.subtitles = subtitles
     parsed.paragraphs = [p for p in parsed.paragraphs if p not in parsed.subtitles and p != parsed.title]
     apply_credit(parsed)
+    parsed.paragraphs = trim_tail(parsed.paragraphs)
     parsed.publisher = parsed.publisher or meta.publisher_in_text(region)
     parsed.reporters = parsed.reporters or meta.reporters_in_text(region)
     parsed.published_at = parsed.published_at or _date(header, lines)
