@@ -27,11 +27,11 @@ NUM_PERM = 64
 SHINGLE = 3
 LSH_THRESHOLD = 0.3
 DUP_CONTAINMENT = 0.72
-TOP_FEATURES = 12
+TOP_FEATURES = 30
 MAX_POSTING = 400
-LINK_THRESHOLD = 0.30
-UNDATED_PENALTY = 0.08
-MERGE_AVG = 0.22
+LINK_THRESHOLD = 0.17
+UNDATED_PENALTY = 0.03
+MERGE_AVG = 0.15
 
 
 def _shingles(doc: Doc) -> set[str]:
@@ -114,9 +114,9 @@ def _vectors(docs: list[Doc], orgs: dict[int, list[str]]) -> dict[int, _Vec]:
         for k, c in d.keywords.items():
             feats[k] += math.log1p(c)
         for k, c in d.head_keywords.items():
-            feats[k] += 1.5 * math.log1p(c)
+            feats[k] += 2.0 * math.log1p(c)
         for name in orgs.get(d.index, [])[:6]:
-            feats["org:" + name] += 2.0
+            feats["org:" + name] += 3.0
         raw[d.index] = feats
         df.update(feats.keys())
     n = len(docs)

@@ -39,8 +39,8 @@ def _candidates(doc: Doc) -> dict[str, float]:
             key = norm_key(name)
             if key in known or key in _GENERIC or any(key.endswith(g) and len(key) - len(g) < 2 for g in _GENERIC):
                 continue
-            if any(k in key for k in known if len(k) >= 3 and key.startswith(k)):
-                continue  # "삼성전자코리아"-like extensions of a known name: keep the known one
+            if any((key.startswith(k) or k.endswith(key)) and k != key for k in known if len(k) >= 3):
+                continue  # extension or tail of a known name ("LG AI연구원" → "AI연구원"): keep the known one
             found[name] = found.get(name, 0.0) + weights[zone]
     return found
 
@@ -56,8 +56,19 @@ def rank_organisations(doc: Doc) -> list[tuple[str, float]]:
     for name, score in _candidates(doc).items():
         if score >= 2.0:
             scored[name] = max(scored.get(name, 0.0), score * 0.8)
+    _drop_shorthand_parents(scored)
     ranked = sorted(scored.items(), key=lambda kv: (-kv[1], doc.org_first.get(kv[0], 10**6)))
     return [(name, s) for name, s in ranked if s >= MIN_SCORE][:MAX_ORGS]
+
+
+def _drop_shorthand_parents(scored: dict[str, float]) -> None:
+    """A group named in passing next to its acting subsidiary ("LG" beside "LG AI연구원") is shorthand."""
+    orgs = lexicon().orgs
+    for name in list(scored):
+        org = orgs.get(name)
+        parent = org.parent if org else ""
+        if parent in scored and scored[parent] <= scored[name] and orgs[parent].kind == orgs[name].kind == "company":
+            del scored[parent]
 
 
 def ai_entity_evidence(doc: Doc) -> tuple[float, list[str]]:

@@ -20,6 +20,13 @@ ZONES = ("title", "subtitles", "lead", "body")
 LEAD_CHARS = 400
 BODY_CHARS = 3000
 MAX_JOIN = 6
+# An organisation directly followed by a role word is a person's employer ("테슬라 CEO 일론 머스크"):
+# it counts for less, because the organisation itself is not necessarily acting.
+ROLE_WORDS = frozenset(norm_key(w) for w in (
+    "CEO", "CTO", "CSO", "CFO", "GIO", "회장", "부회장", "사장", "부사장", "대표", "대표이사", "최고경영자", "의장",
+    "창업자", "공동창업자", "창업주", "총괄", "책임자", "본부장", "전무", "상무", "수석", "센터장", "소장", "원장", "총장",
+    "교수", "장관", "차관", "위원장", "부위원장", "의원", "대변인", "관계자", "연구원"))
+ROLE_WEIGHT = 0.35
 
 # Tags that end a matchable span: particles, endings, sentence punctuation, brackets, quotes.
 _BARRIER_PREFIXES = ("J", "E", "SF", "SS", "SE", "W_", "UN", "Z")
@@ -120,7 +127,8 @@ def _match_zone(doc: Doc, tokens: list[tuple[str, str]], zone: int, lex: Lexicon
                 best_org = (j, org)
         if best_org and i > skip_until:
             j, org = best_org
-            doc.org_hits.setdefault(org, [0.0, 0.0, 0.0, 0.0])[zone] += 1
+            role = j + 1 < len(forms) and forms[j + 1] in ROLE_WORDS
+            doc.org_hits.setdefault(org, [0.0, 0.0, 0.0, 0.0])[zone] += ROLE_WEIGHT if role else 1.0
             doc.org_first.setdefault(org, zone * 100000 + i)
             skip_until = j
 

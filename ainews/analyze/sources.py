@@ -1,0 +1,39 @@
+"""Outlet knowledge from taxonomy.toml [sources]: aggregator hosts and ranking weights."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from ainews.models import Article
+
+
+@lru_cache(maxsize=1)
+def _sources() -> dict[str, Any]:
+    text = resources.files("ainews.data").joinpath("taxonomy.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text).get("sources", {})
+
+
+def host_of(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def is_aggregator(article: Article) -> bool:
+    """A copy on a portal, aggregator, blog platform or AMP mirror (not the original page)."""
+    url = article.url or ""
+    host = article.host or host_of(url)
+    if "/amp" in url or host.startswith("amp.") or ".amp." in host:
+        return True
+    return any(host == h or host.endswith("." + h) for h in _sources().get("aggregator_hosts", []))
+
+
+def source_weight(article: Article) -> float:
+    data = _sources()
+    weights: dict[str, float] = data.get("weights", {})
+    return float(weights.get(article.publisher or "", data.get("default_weight", 1.0)))

@@ -1,0 +1,141 @@
+"""Analysis quality on the labelled dev set (../shared/corpus/labelled/analysis_dev.jsonl).
+
+Prints relevance accuracy/precision/recall, company precision/recall/F1, story pairwise
+precision/recall/F1 and adjusted Rand index, and duplicate precision/recall, for the whole set
+and for two halves split by story (a held-out-style check: rules tuned on one half should hold
+on the other). Run: `.venv/bin/python benchmarks/analysis_quality.py [--errors]`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections import Counter
+from itertools import combinations
+from math import comb
+from pathlib import Path
+from typing import Any
+
+from ainews.analyze.batch import analyze_records
+from ainews.config import Settings
+
+DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "labelled" / "analysis_dev.jsonl"
+
+
+def load() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def predict(gold: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    records = [{"id": g["id"], "text": g["text"], "url": g["url"], "published_at": g["date"]} for g in gold]
+    return {out["id"]: out for out in analyze_records(records, Settings())}
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _pairs(labels: dict[str, str | None]) -> set[tuple[str, str]]:
+    groups: dict[str, list[str]] = {}
+    for doc, label in labels.items():
+        if label is not None:
+            groups.setdefault(label, []).append(doc)
+    return {tuple(sorted(p)) for ids in groups.values() for p in combinations(ids, 2)}  # type: ignore[misc]
+
+
+def ari(a: dict[str, str | None], b: dict[str, str | None]) -> float:
+    """Adjusted Rand index; unlabelled docs are singletons."""
+    docs = sorted(a)
+    la = [a[d] if a[d] is not None else "_" + d for d in docs]
+    lb = [b[d] if b[d] is not None else "_" + d for d in docs]
+    n = len(docs)
+    cont = Counter(zip(la, lb, strict=True))
+    sum_ij = sum(comb(v, 2) for v in cont.values())
+    sum_a = sum(comb(v, 2) for v in Counter(la).values())
+    sum_b = sum(comb(v, 2) for v in Counter(lb).values())
+    expected = sum_a * sum_b / comb(n, 2)
+    top = (sum_a + sum_b) / 2
+    return (sum_ij - expected) / (top - expected) if top != expected else 1.0
+
+
+def evaluate(gold: list[dict[str, Any]], pred: dict[str, dict[str, Any]]) -> dict[str, float]:
+    m: dict[str, float] = {}
+    tp = sum(1 for g in gold if g["ai_related"] and pred[g["id"]]["is_ai"])
+    fp = sum(1 for g in gold if not g["ai_related"] and pred[g["id"]]["is_ai"])
+    fn = sum(1 for g in gold if g["ai_related"] and not pred[g["id"]]["is_ai"])
+    m["relevance_accuracy"] = sum(1 for g in gold if g["ai_related"] == pred[g["id"]]["is_ai"]) / len(gold)
+    m["relevance_precision"], m["relevance_recall"], _ = prf(tp, fp, fn)
+    ctp = cfp = cfn = 0
+    for g in gold:
+        want, got = set(g["companies"]), set(pred[g["id"]]["companies"])
+        ctp, cfp, cfn = ctp + len(want & got), cfp + len(got - want), cfn + len(want - got)
+    m["company_precision"], m["company_recall"], m["company_f1"] = prf(ctp, cfp, cfn)
+    gold_story = {g["id"]: g["story"] for g in gold}
+    pred_story = {g["id"]: pred[g["id"]]["story_id"] for g in gold}
+    gp, pp = _pairs(gold_story), _pairs(pred_story)
+    m["story_pair_precision"], m["story_pair_recall"], m["story_pair_f1"] = prf(
+        len(gp & pp), len(pp - gp), len(gp - pp))
+    m["story_ari"] = ari(gold_story, pred_story)
+    gd = {(g["id"], g["duplicate_of"]) for g in gold if g["duplicate_of"]}
+    pd = {(g["id"], pred[g["id"]]["duplicate_of"]) for g in gold if pred[g["id"]]["duplicate_of"]}
+    gdu = {tuple(sorted(p)) for p in gd}
+    pdu = {tuple(sorted(p)) for p in pd}
+    m["duplicate_precision"], m["duplicate_recall"], _ = prf(len(gdu & pdu), len(pdu - gdu), len(gdu - pdu))
+    m["duplicate_primary_correct"] = len(gd & pd) / len(gd) if gd else 1.0
+    return m
+
+
+def half(doc: dict[str, Any]) -> int:
+    """Split by story (one-offs by id) so a story is never in both halves."""
+    key = doc["story"] or doc["id"]
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2
+
+
+def errors(gold: list[dict[str, Any]], pred: dict[str, dict[str, Any]]) -> None:
+    for g in gold:
+        p = pred[g["id"]]
+        if g["ai_related"] != p["is_ai"]:
+            print(f"REL {g['id']} gold={g['ai_related']} score={p['relevance']} {p['reasons'][:6]}")
+    for g in gold:
+        p = pred[g["id"]]
+        want, got = set(g["companies"]), set(p["companies"])
+        if want != got:
+            print(f"ORG {g['id']} missing={sorted(want - got)} extra={sorted(got - want)}")
+    by_pred: dict[str, list[str]] = {}
+    for g in gold:
+        if pred[g["id"]]["story_id"]:
+            by_pred.setdefault(pred[g["id"]]["story_id"], []).append(f"{g['id']}:{g['story']}")
+    for sid, members in by_pred.items():
+        if len({m.split(':', 1)[1] for m in members}) > 1 or any(m.endswith(":None") for m in members):
+            if len(members) > 1:
+                print(f"STORY {sid} mixes {members}")
+    gold_groups: dict[str, set[str | None]] = {}
+    for g in gold:
+        if g["story"]:
+            gold_groups.setdefault(g["story"], set()).add(pred[g["id"]]["story_id"])
+    for story, sids in gold_groups.items():
+        if len(sids) > 1:
+            print(f"SPLIT {story} into {len(sids)}")
+
+
+def main() -> None:
+    if not DEV.is_file():
+        print(f"skip: {DEV} not present")
+        return
+    gold = load()
+    pred = predict(gold)
+    rows = [("all", gold)] + [(f"half {h}", [g for g in gold if half(g) == h]) for h in (0, 1)]
+    results = {name: evaluate(docs, pred) for name, docs in rows}
+    names = list(results["all"])
+    print(f"{'metric':28}" + "".join(f"{n:>10}" for n, _ in rows))
+    for metric in names:
+        print(f"{metric:28}" + "".join(f"{results[n][metric]:10.3f}" for n, _ in rows))
+    if "--errors" in sys.argv:
+        errors(gold, pred)
+
+
+if __name__ == "__main__":
+    main()
