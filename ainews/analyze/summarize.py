@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import copy
 import hashlib
 import json
 import logging
@@ -470,6 +471,7 @@ def summarize_jsonl(lines: Iterable[str], settings: Settings, method: str | None
                     store: Store | None = None) -> Iterator[str]:
     """Output lines `{id, summary: [sentences], method}`; a bad line yields `{id, error}`, never a crash."""
     if method:
+        settings = copy.deepcopy(settings)
         settings.summary.method = method
     records: list[tuple[Any, Article | None, str | None]] = []
     for number, line in enumerate(lines, 1):
