@@ -18,16 +18,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from ainews.collect.extracting import Extractor
 from ainews.collect.feeds import parse_feed
 from ainews.collect.http import Fetcher, FetchError, FetchResult, RobotsDisallowed
 from ainews.collect.links import links_from_list, parse_sitemap
 from ainews.collect.sources import Source
 from ainews.config import Settings
-from ainews.models import FeedEntry, RawPage, normalize_url
+from ainews.models import Article, FeedEntry, RawPage, normalize_url
 from ainews.store.db import Store
 
 log = logging.getLogger("ainews.collect")
@@ -85,8 +85,7 @@ class _Run:
         self.progress = progress or (lambda *_a, **_k: None)
         self.report = CollectReport()
         self.claimed: set[str] = set()
-        # One worker: extraction is CPU work (keep the loop fetching) and need not be thread-safe.
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ainews-extract")
+        self.extractor = Extractor()
         self.health = {row["name"]: row for row in store.source_health()}
 
     def error(self, source: Source, url: str, message: str) -> None:
@@ -112,7 +111,7 @@ async def collect(settings: Settings, store: Store, sources: list[Source], *, al
         try:
             await asyncio.gather(*(_collect_source(run, source) for source in enabled))
         finally:
-            run.worker.shutdown(wait=True)
+            run.extractor.close()
         run.report.requests = fetcher.requests
     return run.report
 
@@ -217,8 +216,9 @@ async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
         page = result.page
         assert page is not None
         page.source, page.entry = source.name, entry
-        loop = asyncio.get_running_loop()
-        created = await loop.run_in_executor(run.worker, _store_article, run.store, page, entry)
+        article = await run.extractor.extract(page)
+        article.source = article.source or source.name
+        created = _store_article(run.store, article, page, entry)
         if created:
             run.report.articles_new += 1
         else:
@@ -236,12 +236,8 @@ async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
     return ok
 
 
-def _store_article(store: Store, page: RawPage, entry: FeedEntry) -> bool:
-    """Extract and store (runs in the worker thread). Returns True when the article is new."""
-    from ainews.extract import extract
-
-    article = extract(page)
-    article.source = article.source or page.source
+def _store_article(store: Store, article: Article, page: RawPage, entry: FeedEntry) -> bool:
+    """Store the article and mark its GUID/URLs seen. Returns True when the article is new."""
     article_id, created = store.upsert_article(article)
     keys = entry_keys(entry)
     final = "url:" + normalize_url(page.url)

@@ -54,6 +54,8 @@ class TestServer:
         self.routes: dict[str, Response | Handler] = {}
         self.log: list[Request] = []
         self.ports: dict[str, int] = {}
+        self.active: dict[str, int] = {}
+        self.max_active: dict[str, int] = {}  # most requests in progress at once, per address
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._servers: list[asyncio.Server] = []
@@ -104,10 +106,15 @@ class TestServer:
                     response = Response(404, b"not found")
                 else:
                     response = route(request) if callable(route) else route
-                if not await self._answer(response, writer):
-                    return
-        except (ConnectionError, asyncio.IncompleteReadError):
-            return
+                self.active[host] = self.active.get(host, 0) + 1
+                self.max_active[host] = max(self.max_active.get(host, 0), self.active[host])
+                try:
+                    if not await self._answer(response, writer):
+                        return
+                finally:
+                    self.active[host] -= 1
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            return  # a client gone, or the server stopping: nothing to answer
         finally:
             writer.close()
 
@@ -126,7 +133,7 @@ class TestServer:
         head = f"HTTP/1.1 {response.status} X\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         writer.write(head.encode("latin-1") + b"\r\n")
         if response.stream_bytes:
-            chunk = b"<p>" + b"x" * 65530 + b"</p>\n"
+            chunk = "<p>인공지능 기술이 산업 전반에 확산되고 있다는 문장이 끝없이 이어진다.</p>\n".encode() * 500
             sent = 0
             while sent < size:
                 part = chunk[: size - sent]
