@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from ainews import analyze
 from ainews.analyze import summarize
@@ -237,6 +238,165 @@ def run_demo(out_dir: Path, progress: Progress | None = None) -> list[Path]:
         result = ingest(store, settings, [str(p) for p in files], assume_date=assume, progress=progress)
         if result.errors:
             raise RuntimeError("; ".join(f"{v}: {e}" for v, e in result.errors))
-        return [write_digest(store, settings, day, out_dir / "digests")[0] for day in store.days()]
+        return publish_demo(store, settings, out_dir)
     finally:
         store.close()
+
+
+# --- publish and deliver (publish/: markdown, JSON, site, feeds, archive; delivery) ------------------
+
+@dataclass
+class PublishResult:
+    """What publishing wrote: the days' files and everything refreshed around them."""
+
+    days: list[date] = field(default_factory=list)
+    markdown: list[Path] = field(default_factory=list)
+    json: list[Path] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    items: int = 0
+    excluded: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"days": [d.isoformat() for d in self.days], "markdown": [str(p) for p in self.markdown],
+                "json": [str(p) for p in self.json], "files_written": len(self.written),
+                "items": self.items, "excluded": self.excluded}
+
+
+def write_day_files(store: Store, settings: Settings, day: date, out_dir: Path, result: PublishResult) -> dict:
+    """digests/YYYY/YYYY-MM-DD.md (seed-000 format with 오늘의 요약) and .json for one day."""
+    from ainews.publish import jsonout
+
+    emoji_for = getattr(analyze, "category_emoji", None)
+    digest = build_digest(store, settings, day)
+    data = jsonout.digest_to_dict(digest, emoji_for)
+    anchors = {it["rank"]: it["anchor"] for it in data["items"]}
+    preface = markdown.render_overview(data["overview"], anchors)
+    text = markdown.render_digest(digest, emoji_for=emoji_for, body_chars=settings.digest_body_chars,
+                                  preface=preface)
+    digests = out_dir / "digests"
+    md_path, json_path = jsonout.day_md_path(digests, day), jsonout.day_json_path(digests, day)
+    md_path.parent.mkdir(parents=True, exist_ok=True)
+    for path, content in ((md_path, text), (json_path, jsonout.dumps(data))):
+        if write_if_changed(path, content):
+            result.written.append(path)
+    result.days.append(day)
+    result.markdown.append(md_path)
+    result.json.append(json_path)
+    result.items += len(digest.items)
+    result.excluded += len(digest.excluded)
+    return data
+
+
+def refresh_outputs(settings: Settings, out_dir: Path, site_url: str = "", weekly: list[date] | None = None,
+                    result: PublishResult | None = None) -> PublishResult:
+    """Everything built from the published days on disk: README index, weekly files, site, feeds."""
+    from ainews.publish import archive, feed, jsonout, site
+
+    result = result or PublishResult()
+    digests, site_dir = out_dir / "digests", out_dir / "site"
+    days = jsonout.load_days(digests)
+    outputs: list[tuple[Path, str]] = []
+    for day in sorted(set(weekly or [])):
+        outputs.append((digests / "weekly" / f"{archive.week_label(day)}.md", archive.render_weekly(days, day)))
+    weeks = {p.stem for p in (digests / "weekly").glob("*-W*.md")} | {p.stem for p, _ in outputs}
+    outputs.append((digests / "README.md", archive.render_index(days, sorted(weeks))))
+    title = settings.web.site_title
+    atom, rss = feed.digest_feeds(days, title, site_url)
+    story_atom, story_rss = feed.story_feeds(days, title, site_url)
+    built = site.build_site(site_dir, days, title, settings.digest_body_chars)
+    result.written += built.written
+    outputs += [(site_dir / "atom.xml", atom), (site_dir / "rss.xml", rss),
+                (site_dir / "stories.atom.xml", story_atom), (site_dir / "stories.rss.xml", story_rss)]
+    for path, text in outputs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if write_if_changed(path, text):
+            result.written.append(path)
+    return result
+
+
+def publish_day(store: Store, settings: Settings, day: date, out_dir: Path, site_url: str = "",
+                weekly: bool = False) -> PublishResult:
+    """Analyze what is pending, write the day's Markdown and JSON, refresh index, site and feeds."""
+    analyze_pending(store, settings)
+    result = PublishResult()
+    write_day_files(store, settings, day, out_dir, result)
+    return refresh_outputs(settings, out_dir, site_url, [day] if weekly else None, result)
+
+
+def publish_all(store: Store, settings: Settings, out_dir: Path, site_url: str = "",
+                weekly: bool = False) -> PublishResult:
+    """Every day in the store (re)published, then the site built once: for a first run or a rebuild."""
+    analyze_pending(store, settings)
+    result = PublishResult()
+    days = store.days()
+    for day in days:
+        write_day_files(store, settings, day, out_dir, result)
+    return refresh_outputs(settings, out_dir, site_url, days if weekly else None, result)
+
+
+def deliver_day(store: Store, settings: Settings, day: date, out_dir: Path, site_url: str = "") -> list[Any]:
+    """Send the published day (its JSON) to each configured channel that has not had it yet."""
+    from ainews.publish import deliver, jsonout
+
+    data = jsonout.load_day(jsonout.day_json_path(out_dir / "digests", day))
+    if data is None:
+        return [deliver.Outcome("all", "failed", f"{day}: not published yet (no digest JSON)")]
+    return deliver.deliver_day(store, settings, data, site_url)
+
+
+@dataclass
+class RunReport:
+    """One `ainews run`: what each stage did. Nothing here is written into published files."""
+
+    day: date
+    collect: dict[str, Any] | None = None
+    analyzed: int = 0
+    published: PublishResult | None = None
+    deliveries: list[Any] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"day": self.day.isoformat(), "collect": self.collect, "analyzed": self.analyzed,
+                "published": self.published.to_json() if self.published else None,
+                "deliveries": [o.to_json() for o in self.deliveries], "errors": list(self.errors)}
+
+    @property
+    def delivery_failed(self) -> bool:
+        return any(o.status == "failed" for o in self.deliveries)
+
+
+def run(settings: Settings, store: Store, day: date | None = None, out_dir: Path | None = None,
+        sources: str | None = None, allow_private: bool = False, deliver: bool = True, site_url: str = "",
+        weekly: bool = False, progress: Progress | None = None) -> RunReport:
+    """The daily job: collect → extract → analyze → summarize → publish → deliver, idempotently.
+
+    A collect failure is reported and publishing goes on with what the store has; delivery
+    failures are reported and retried next run. Only publishing errors propagate.
+    """
+    from ainews.collect.run import collect
+    from ainews.collect.sources import load_sources
+
+    report = RunReport(day=day or now_kst().date())
+    out_dir = out_dir or Path(settings.output_dir).expanduser()
+    step = progress or (lambda _msg: None)
+    step("collect")
+    source_list = load_sources(sources, settings.sources or None)  # a bad sources file is the user's error
+    try:
+        collected = asyncio.run(collect(settings, store, source_list, allow_private=allow_private))
+        report.collect = collected.to_json()
+    except Exception as exc:  # noqa: BLE001 - publish what we have even when collection broke
+        log.exception("collect failed")
+        report.errors.append(f"collect: {_one_line(exc)}")
+    step("analyze")
+    report.analyzed = analyze_pending(store, settings)
+    step("publish")
+    report.published = publish_day(store, settings, report.day, out_dir, site_url, weekly)
+    if deliver:
+        step("deliver")
+        report.deliveries = deliver_day(store, settings, report.day, out_dir, site_url)
+    return report
+
+
+def publish_demo(store: Store, settings: Settings, out_dir: Path) -> list[Path]:
+    """The demo's outputs in the real layout (digests/YYYY/…, site/…); returns the Markdown paths."""
+    return publish_all(store, settings, out_dir).markdown

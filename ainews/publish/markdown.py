@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from ainews.models import KST, Article, Digest, DigestItem, Imported
 
@@ -20,6 +21,8 @@ TOC_TITLE_CHARS = 60
 NO_BODY = "본문을 추출하지 못했습니다"
 DEFAULT_EMOJI = "📌"
 METHOD_LABELS = {"extractive": "추출 요약", "llm": "LLM 요약"}
+OVERVIEW_TITLE = "**📰 오늘의 요약**"
+OVERVIEW_LINE_CHARS = 90
 
 
 # --- escaping ---------------------------------------------------------------------------------
@@ -154,6 +157,33 @@ def render_item(item: DigestItem, title: str, emoji_for: Callable[[str], str], b
         )
         lines += ["", f"📰 함께 보도 ({len(item.others) + 1}개 매체): {links}"]
     return [*lines, "", "---", ""]
+
+
+def item_summary(a: Article) -> tuple[list[str], str]:
+    """The sentences shown under 💡 요약 and the method that produced them."""
+    return _summary(a)
+
+
+def one_line(item: dict[str, Any]) -> str:
+    """A story's gist in one plain-text line (for 오늘의 요약, chat messages): summary head, outlets."""
+    title = re.sub(r"\s+", " ", str(item.get("title") or "")).strip()
+    first = next((re.sub(r"\s+", " ", str(s)).strip() for s in item.get("summary") or [] if str(s).strip()), "")
+    gist = "" if not first or first == title else clip(first, OVERVIEW_LINE_CHARS)
+    outlets = len(item.get("others") or []) + 1
+    return gist + (f" ({outlets}개 매체)" if outlets > 1 else "")
+
+
+def render_overview(overview: list[dict[str, Any]], anchors: dict[int, str]) -> list[str]:
+    """The 오늘의 요약 preface: each top story as one line linking to its item below."""
+    if not overview:
+        return []
+    lines = [OVERVIEW_TITLE, ""]
+    for entry in overview:
+        title = escape_inline(_toc_label(str(entry.get("title") or "(제목 없음)")))
+        link = f"[{title}](#{anchors[entry['rank']]})" if entry.get("rank") in anchors else title
+        gist = escape_inline(str(entry.get("line") or ""))
+        lines.append(f"- **{link}**" + (f" — {gist}" if gist else ""))
+    return lines
 
 
 def _summary(a: Article) -> tuple[list[str], str]:

@@ -1,0 +1,154 @@
+"""The day's digest as JSON (`digests/YYYY/YYYY-MM-DD.json`): every field, one stable schema.
+
+This file is also the hand-off to the rest of publishing: the site, the feeds, the archive index
+and the delivery messages are all built from these dicts, so other days are read back from disk
+instead of being rebuilt from the store. The output is deterministic (no run timestamps) so a
+re-run writes byte-identical files. Schema: see `SCHEMA_DOC` (and the README).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ainews.models import Article, Digest, DigestItem, Story
+from ainews.publish import markdown
+
+log = logging.getLogger(__name__)
+
+SCHEMA = "ainews.digest/1"
+OVERVIEW_ITEMS = 5
+EXCLUDED_LIMIT = 200
+
+SCHEMA_DOC = """\
+{ "schema": "ainews.digest/1", "day": "YYYY-MM-DD", "title": str,
+  "overview": [ {"rank": int, "title": str, "line": str} ],        # 오늘의 요약, top stories
+  "items": [ {                                                     # included, in ranked order
+      "rank": int, "anchor": str (Markdown heading anchor), "id": int (store id),
+      "title": str, "url": str, "canonical_url": str|null, "publisher": str|null, "host": str|null,
+      "source": str|null, "reporters": [str], "subtitles": [str], "lang": str,
+      "published_at": ISO-8601|null, "date_assumed": bool,
+      "category": str, "category_emoji": str, "topics": [str], "companies": [str],
+      "relevance": float, "is_ai": bool, "reasons": [str],
+      "summary": [str], "summary_method": str, "body": str,
+      "extraction_ok": bool, "extraction_reason": str|null, "content_hash": str, "is_update": bool,
+      "story": null | {"id", "title", "first_seen", "last_seen", "summary": [str], "member_count"},
+      "others": [ {"id", "title", "url", "publisher", "host", "published_at"} ],  # other outlets
+      "imported": null | {"category", "company", "source", "tags", "summary"} } ],
+  "excluded": [ {"id", "title", "url", "publisher", "relevance", "reasons"} ],  # below threshold
+  "counts": {"items": int, "excluded": int} }"""
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _story_dict(story: Story | None) -> dict[str, Any] | None:
+    if story is None:
+        return None
+    return {
+        "id": story.id, "title": story.title, "first_seen": _iso(story.first_seen),
+        "last_seen": _iso(story.last_seen), "summary": list(story.summary),
+        "member_count": len(story.member_ids),
+    }
+
+
+def _other_dict(a: Article) -> dict[str, Any]:
+    return {"id": a.id, "title": a.title, "url": a.url, "publisher": a.publisher, "host": a.host,
+            "published_at": _iso(a.published_at)}
+
+
+def item_dict(item: DigestItem, rank: int, anchor: str, emoji_for: Callable[[str], str]) -> dict[str, Any]:
+    """Every field of one digest item; category/companies/tags fall back to imported metadata."""
+    a, an = item.article, item.article.analysis
+    imp = a.imported
+    category = an.category if an else (imp.category if imp and imp.category else "일반")
+    companies = list(an.companies) if an else ([imp.company] if imp and imp.company else [])
+    topics = list(an.topics) if an else (list(imp.tags) if imp else [])
+    summary, method = markdown.item_summary(a)
+    return {
+        "rank": rank, "anchor": anchor, "id": a.id, "title": a.title, "url": a.url,
+        "canonical_url": a.canonical_url, "publisher": a.publisher or (imp.source if imp and imp.source else None),
+        "host": a.host, "source": a.source, "reporters": list(a.reporters), "subtitles": list(a.subtitles),
+        "lang": a.lang, "published_at": _iso(a.published_at), "date_assumed": a.date_assumed,
+        "category": category, "category_emoji": emoji_for(category), "topics": topics,
+        "companies": [c for c in companies if c],
+        "relevance": round(an.relevance, 4) if an else None, "is_ai": an.is_ai if an else None,
+        "reasons": list(an.reasons) if an else [], "summary": list(summary), "summary_method": method,
+        "body": a.body, "extraction_ok": a.extraction_ok, "extraction_reason": a.extraction_reason,
+        "content_hash": a.content_hash, "is_update": item.is_update, "story": _story_dict(item.story),
+        "others": [_other_dict(o) for o in item.others],
+        "imported": ({"category": imp.category, "company": imp.company, "source": imp.source,
+                      "tags": list(imp.tags), "summary": list(imp.summary)} if imp else None),
+    }
+
+
+def _excluded_dict(item: DigestItem) -> dict[str, Any]:
+    a, an = item.article, item.article.analysis
+    return {"id": a.id, "title": a.title, "url": a.url, "publisher": a.publisher,
+            "relevance": round(an.relevance, 4) if an else None, "reasons": list(an.reasons) if an else []}
+
+
+def digest_to_dict(digest: Digest, emoji_for: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """The JSON document for one day (see SCHEMA_DOC)."""
+    emoji_for = emoji_for or (lambda _name: markdown.DEFAULT_EMOJI)
+    titles = [it.article.title or "(제목 없음)" for it in digest.items]
+    anchors = markdown.unique_anchors(titles)
+    items = [item_dict(it, i, anc, emoji_for) for i, (it, anc) in enumerate(zip(digest.items, anchors,
+                                                                                 strict=True), 1)]
+    return {
+        "schema": SCHEMA, "day": digest.day.isoformat(),
+        "title": f"🤖 AI 뉴스 - {markdown.korean_date(digest.day)}",
+        "overview": [{"rank": it["rank"], "title": it["title"], "line": markdown.one_line(it)}
+                     for it in items[:OVERVIEW_ITEMS]],
+        "items": items,
+        "excluded": [_excluded_dict(it) for it in digest.excluded[:EXCLUDED_LIMIT]],
+        "counts": {"items": len(digest.items), "excluded": len(digest.excluded)},
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """Pretty, stable JSON; `<`, `>` and `&` as \\u escapes so the text is inert even inside HTML."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
+def day_json_path(digests_dir: Path, day: date) -> Path:
+    return digests_dir / f"{day.year:04d}" / f"{day.isoformat()}.json"
+
+
+def day_md_path(digests_dir: Path, day: date) -> Path:
+    return digests_dir / f"{day.year:04d}" / f"{day.isoformat()}.md"
+
+
+def load_day(path: Path) -> dict[str, Any] | None:
+    """A day's JSON read back; a damaged or foreign file is logged and skipped, never fatal."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        log.warning("%s: unreadable digest JSON (%s), skipped", path, exc)
+        return None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("items"), list):
+        log.warning("%s: not an %s document, skipped", path, SCHEMA)
+        return None
+    try:
+        date.fromisoformat(str(data.get("day")))
+    except ValueError:
+        log.warning("%s: bad 'day', skipped", path)
+        return None
+    return data
+
+
+def load_days(digests_dir: Path) -> list[dict[str, Any]]:
+    """Every published day under digests/YYYY/, oldest first."""
+    found = []
+    for path in sorted(digests_dir.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json")):
+        data = load_day(path)
+        if data is not None:
+            found.append(data)
+    found.sort(key=lambda d: d["day"])
+    return found

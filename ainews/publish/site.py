@@ -1,0 +1,254 @@
+"""The static HTML site (`site/`): latest digest as index, one page per day, per tag, per company,
+and story pages that follow one story across days.
+
+Built from the days' JSON documents with Jinja2 (autoescape on: web text is always text). Links
+are relative, so the folder works from file:// and from GitHub Pages; no script, no CDN, and a CSP
+meta tag forbids scripts outright. Incremental: `.manifest.json` keeps a hash of each page's
+inputs, so a page whose inputs did not change is not rendered again; pages that no longer exist
+(a tag that vanished) are removed. Nothing in a page depends on the time of the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ainews.publish.markdown import clip, korean_date, safe_url
+
+TEMPLATES = Path(__file__).parent / "templates"
+SITE_VERSION = "1"
+MANIFEST = ".manifest.json"
+STORY_INDEX_LIMIT = 300
+
+
+@dataclass
+class SiteResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[Path] = field(default_factory=list)
+
+
+def slug(name: str) -> str:
+    """A file name for a tag/company/story: its letters and digits, plus a short hash when the
+    name had anything else (case, spaces, punctuation), so names never collide or escape."""
+    cleaned = re.sub(r"[^\w-]+", "-", name.lower()).strip("-_")[:40]
+    if not cleaned or cleaned != name:
+        cleaned = (cleaned + "-" if cleaned else "") + hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
+    return cleaned
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["slug"] = slug
+    env.filters["safe_url"] = safe_url
+    env.filters["clip"] = clip
+    return env
+
+
+@lru_cache(maxsize=1)
+def templates_hash() -> str:
+    digest = hashlib.sha1(SITE_VERSION.encode())
+    for path in sorted(TEMPLATES.iterdir()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+class _Writer:
+    """Renders pages whose inputs changed since the last build and remembers what it wrote."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.old: dict[str, str] = {}
+        try:
+            loaded = json.loads((site_dir / MANIFEST).read_text(encoding="utf-8"))
+            self.old = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.old = {}
+        self.new: dict[str, str] = {}
+        self.result = SiteResult()
+
+    def page(self, rel: str, template: str, context: dict[str, Any]) -> None:
+        key = hashlib.sha1((templates_hash() + template).encode())
+        key.update(json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+        digest = key.hexdigest()
+        self.new[rel] = digest
+        path = self.site_dir / rel
+        if self.old.get(rel) == digest and path.exists():
+            self.result.unchanged += 1
+            return
+        root = "../" * rel.count("/")
+        text = environment().get_template(template).render(root=root, **context)
+        self.write(path, text)
+
+    def write(self, path: Path, text: str) -> None:
+        if _write_if_changed(path, text):
+            self.result.written.append(path)
+        else:
+            self.result.unchanged += 1
+
+    def finish(self) -> SiteResult:
+        for rel in sorted(set(self.old) - set(self.new)):
+            path = self.site_dir / rel
+            if path.is_file() and ".." not in Path(rel).parts:
+                path.unlink()
+                self.result.removed.append(path)
+        manifest = json.dumps(self.new, sort_keys=True, indent=0, ensure_ascii=False) + "\n"
+        _write_if_changed(self.site_dir / MANIFEST, manifest)
+        return self.result
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    """Atomic write, skipped when the content is already there (keeps re-runs byte-identical)."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+# --- aggregation over days ------------------------------------------------------------------------
+
+def _entry(day: str, item: dict[str, Any]) -> dict[str, Any]:
+    return {"day": day, "rank": item.get("rank"), "title": item.get("title"), "url": item.get("url"),
+            "publisher": item.get("publisher") or item.get("host"), "line": _gist(item)}
+
+
+def _gist(item: dict[str, Any]) -> str:
+    summary = [s for s in item.get("summary") or [] if str(s).strip()]
+    first = str(summary[0]).strip() if summary else ""
+    return "" if first == item.get("title") else clip(first, 120)
+
+
+@dataclass
+class _Index:
+    tags: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    companies: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    stories: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _index(days: list[dict[str, Any]]) -> _Index:
+    """Tags, companies and stories across every day, newest day first within each."""
+    index = _Index()
+    for data in sorted(days, key=lambda d: d["day"], reverse=True):
+        day = data["day"]
+        for item in data.get("items") or []:
+            entry = _entry(day, item)
+            for tag in dict.fromkeys(str(t) for t in item.get("topics") or [] if str(t).strip()):
+                index.tags[tag].append(entry)
+            for company in dict.fromkeys(str(c) for c in item.get("companies") or [] if str(c).strip()):
+                index.companies[company].append(entry)
+            story = item.get("story") or {}
+            if story.get("id"):
+                _add_story(index, str(story["id"]), story, day, item)
+    return index
+
+
+def _add_story(index: _Index, sid: str, story: dict[str, Any], day: str, item: dict[str, Any]) -> None:
+    record = index.stories.setdefault(sid, {"id": sid, "title": story.get("title") or item.get("title"),
+                                            "summary": list(story.get("summary") or []), "days": []})
+    articles = [{"title": item.get("title"), "url": item.get("url"), "publisher": item.get("publisher"),
+                 "host": item.get("host")}]
+    articles += [{"title": o.get("title"), "url": o.get("url"), "publisher": o.get("publisher"),
+                  "host": o.get("host")} for o in item.get("others") or []]
+    record["days"].append({"day": day, "rank": item.get("rank"), "articles": articles})
+
+
+def _story_context(record: dict[str, Any]) -> dict[str, Any]:
+    days = sorted(record["days"], key=lambda d: d["day"])
+    return {**record, "days": days, "first_day": days[0]["day"], "last_day": days[-1]["day"],
+            "count": sum(len(d["articles"]) for d in days)}
+
+
+def _catalog(groups: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    names = [{"name": name, "label": None, "count": len(entries)} for name, entries in groups.items()]
+    return sorted(names, key=lambda n: (-n["count"], n["name"]))
+
+
+# --- the build ------------------------------------------------------------------------------------
+
+def build_site(site_dir: Path, days: Iterable[dict[str, Any]], site_title: str = "AI 뉴스",
+               body_chars: int = 1500) -> SiteResult:
+    """Write (or refresh) the whole site for these days; only changed pages are rendered."""
+    days = sorted(days, key=lambda d: d["day"])
+    site_dir.mkdir(parents=True, exist_ok=True)
+    writer = _Writer(site_dir)
+    writer.write(site_dir / "style.css", (TEMPLATES / "style.css").read_text(encoding="utf-8"))
+    index = _index(days)
+    followable = {sid for sid, rec in index.stories.items() if _followable(rec)}
+    base = {"site_title": site_title, "body_chars": body_chars}
+    names = [d["day"] for d in days]
+    for i, data in enumerate(days):
+        writer.page(f"days/{data['day']}.html", "day.html", {
+            **base, "day": data, "prev_day": names[i - 1] if i else None,
+            "next_day": names[i + 1] if i + 1 < len(names) else None,
+            "story_pages": _story_ids(data, followable)})
+    latest = days[-1] if days else _empty_day()
+    writer.page("index.html", "index.html", {
+        **base, "day": latest, "prev_day": names[-2] if len(names) > 1 else None, "next_day": None,
+        "story_pages": _story_ids(latest, followable)})
+    writer.page("archive.html", "archive.html", {**base, "archive": _archive(days)})
+    _group_pages(writer, base, "tags", "태그", index.tags, lambda n: f"#{n}")
+    _group_pages(writer, base, "companies", "기업", index.companies, lambda n: n)
+    _story_pages(writer, base, index, sorted(followable))
+    return writer.finish()
+
+
+def _followable(record: dict[str, Any]) -> bool:
+    """A story gets its own page once there is something to follow: several days or outlets."""
+    return len(record["days"]) > 1 or sum(len(d["articles"]) for d in record["days"]) > 1
+
+
+def _story_ids(data: dict[str, Any], followable: set[str]) -> list[str]:
+    ids = {str((it.get("story") or {}).get("id")) for it in data.get("items") or []}
+    return sorted(ids & followable)
+
+
+def _empty_day() -> dict[str, Any]:
+    return {"day": "", "title": "아직 발행된 다이제스트가 없습니다", "overview": [], "items": [],
+            "counts": {"items": 0, "excluded": 0}}
+
+
+def _archive(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for data in reversed(days):
+        items = data.get("items") or []
+        out.append({"day": data["day"], "label": korean_date(date.fromisoformat(data["day"])),
+                    "count": len(items), "top": (items[0].get("title") if items else "")})
+    return out
+
+
+def _group_pages(writer: _Writer, base: dict[str, Any], folder: str, kind: str,
+                 groups: dict[str, list[dict[str, Any]]], label: Any) -> None:
+    catalog = _catalog(groups)
+    for entry in catalog:
+        entry["label"] = label(entry["name"])
+    writer.page(f"{folder}/index.html", "catalog.html", {**base, "heading": kind, "names": catalog})
+    for name, entries in groups.items():
+        writer.page(f"{folder}/{slug(name)}.html", "list.html",
+                    {**base, "heading": label(name), "kind_label": kind, "entries": entries})
+
+
+def _story_pages(writer: _Writer, base: dict[str, Any], index: _Index, story_ids: list[str]) -> None:
+    listed = []
+    for sid in story_ids:
+        context = _story_context(index.stories[sid])
+        writer.page(f"stories/{slug(sid)}.html", "story.html", {**base, "story": context})
+        listed.append({"name": sid, "label": f"{context['title']} ({context['first_day']}~{context['last_day']})",
+                           "count": context["count"], "last": context["last_day"]})
+    listed.sort(key=lambda s: (s["last"], s["count"], s["name"]), reverse=True)
+    writer.page("stories/index.html", "catalog.html",
+                {**base, "heading": "이어지는 이야기", "names": listed[:STORY_INDEX_LIMIT]})
