@@ -19,7 +19,7 @@ from ainews.models import KST
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:[.\-/]|년)\s*(?P<m>\d{1,2})\s*(?:[.\-/]|월)\s*(?P<d>\d{1,2})(?!\d)\s*(?:일)?\.?"
     r"(?:\s*\([월화수목금토일]\))?"
-    r"(?:\s*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<H>\d{1,2})\s*(?::|시)\s*(?P<M>\d{2})(?:\s*(?::|분)\s*(?P<S>\d{2}))?)?"
+    r"(?:\s*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<H>\d{1,2})\s*(?::|시)\s*(?P<M>\d{1,2})(?:\s*(?::|분)\s*(?P<S>\d{2}))?)?"
 )
 _COMPACT = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -72,6 +72,7 @@ def canonical_publisher(name: str | None) -> str | None:
     if not name:
         return None
     name = re.sub(r"\s*\|\s*(?:네이버|다음|네이버 스포츠|NAVER)\s*", " ", name).strip(" |·-")
+    name = re.sub(r"^(?:Copyright\s*)?(?:[ⓒ©]|\(c\))\s*", "", name, flags=re.I).strip()
     parts = [p.strip() for p in re.split(r"\s*\|\s*", name) if p.strip()]
     aliases: dict[str, str] = _publishers()["aliases"]
     for part in parts or [name]:

@@ -12,7 +12,7 @@ _HANGUL = re.compile(r"[가-힣]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _SENTENCE = re.compile(r"(?:[.?!。]|다|요|까)[\"'”’」)\]]*(?:\s|$)")
 _STAMP = re.compile(r"(?:\d{4}[.\-/]\s?\d{1,2}[.\-/]\s?\d{1,2}\.?|\d{1,2}[:시]\d{2}분?|\d+\s*(?:분|시간|일)\s*전)\s*$")
-MIN_CHARS = 200
+MIN_CHARS = 150
 MIN_SENTENCES = 3
 
 
