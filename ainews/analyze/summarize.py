@@ -105,6 +105,7 @@ W_CENTRAL, W_POSITION, W_TITLE = 0.35, 0.45, 0.20
 SUBTITLE_BONUS = 0.6
 LENGTH_NORM, LENGTH_POWER = 100, 0.5  # short sentences carry fewer facts: a gentle length prior
 MIN_CHARS, MAX_CHARS = 25, 400
+COVERAGE = 0.2  # weight of not-yet-covered topical words in the greedy choice
 REDUNDANCY = 0.3  # cosine above which a candidate repeats an already chosen sentence
 CHARS_PER_SENTENCE = 115  # summary budget = sentences × this (3 → 345 characters)
 SIM_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "SN", "VV", "VA", "XR"})
@@ -274,24 +275,41 @@ def trim(sentence: str, limit: int) -> str:
 
 
 def select(cands: Sequence[Candidate], scores: Sequence[float], sim: Sequence[Sequence[float]], n: int,
-           max_chars: int, budget: int, max_subtitles: int) -> list[int]:
-    """Best-first choice without repeats, under a character budget; returns candidate indices."""
+           max_chars: int, budget: int, max_subtitles: int,
+           words: Sequence[set[str]] | None = None, weights: dict[str, float] | None = None) -> list[int]:
+    """Greedy choice: score plus coverage of not-yet-covered topical words, no repeats, under a
+    character budget (coverage makes the 2nd and 3rd sentence add facts the 1st lacks)."""
     chosen: list[int] = []
+    covered: set[str] = set()
     used = subs = 0
-    for i in sorted(range(len(cands)), key=lambda k: (-scores[k], k)):
-        if len(chosen) >= n:
+    weights = weights or {}
+    while len(chosen) < n:
+        best, best_gain = -1, -1.0
+        gains = [sum(weights.get(w, 0.0) for w in words[i] - covered) if words else 0.0
+                 for i in range(len(cands))]
+        top_gain = max(gains, default=0.0) or 1.0
+        for i, cand in enumerate(cands):
+            length = min(len(cand.text), max_chars)
+            if i in chosen or any(sim[i][j] > REDUNDANCY for j in chosen):
+                continue
+            if (cand.subtitle and subs >= max_subtitles) or (chosen and used + length > budget):
+                continue
+            gain = scores[i] + COVERAGE * gains[i] / top_gain
+            if gain > best_gain:
+                best, best_gain = i, gain
+        if best < 0:
             break
-        if any(sim[i][j] > REDUNDANCY for j in chosen):
-            continue
-        if cands[i].subtitle and subs >= max_subtitles:
-            continue
-        length = min(len(cands[i].text), max_chars)
-        if chosen and used + length > budget:
-            continue
-        chosen.append(i)
-        used += length
-        subs += cands[i].subtitle
+        chosen.append(best)
+        covered |= words[best] if words else set()
+        used += min(len(cands[best].text), max_chars)
+        subs += cands[best].subtitle
     return sorted(chosen, key=lambda k: (cands[k].doc, cands[k].index))
+
+
+def topical_weights(tokens: Sequence[Sequence[str]]) -> dict[str, float]:
+    """Words repeated across sentences are what the article is about; one-off words weigh nothing."""
+    df = Counter(t for toks in tokens for t in set(toks) if len(t) > 1 or t.isdigit())
+    return {t: float(c - 1) for t, c in df.items()}
 
 
 def rank_and_select(cands: list[Candidate], title: str, n: int, max_chars: int,
@@ -305,7 +323,8 @@ def rank_and_select(cands: list[Candidate], title: str, n: int, max_chars: int,
     scores = _scores(cands, tokens, title_terms, sim)
     has_body = any(not c.subtitle for c in cands)
     max_subs = max(1, n - 1) if has_body else n
-    picked = select(cands, scores, sim, n, max_chars, budget or n * CHARS_PER_SENTENCE, max_subs)
+    picked = select(cands, scores, sim, n, max_chars, budget or n * CHARS_PER_SENTENCE, max_subs,
+                    [set(t) for t in tokens], topical_weights(tokens))
     return [trim(cands[i].text, max_chars) for i in picked]
 
 
