@@ -8,6 +8,9 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
 from ainews.analyze.summarize import (
     body_sentences,
@@ -229,3 +232,13 @@ def test_jsonl_batch_keeps_names_and_flags_bad_lines(tmp_path: Path, settings: S
     assert "error" in out[1] and "error" in out[2] and "error" in out[5]
     assert out[1]["summary"] == [] and "error" not in out[0]
     assert out[3]["method"] == out[4]["method"] == "extractive"
+
+
+@settings_hypothesis(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("가나다라 기자=[]()“”\"'.\n사진다요?!…0123AI/@▶")), max_size=300),
+       st.lists(st.text(max_size=40), max_size=3))
+def test_any_text_gives_a_bounded_summary_without_crashing(body: str, subtitles: list[str]) -> None:
+    config = Settings()
+    summary = summarize_article(Article(url="x", title="제목", body=body, subtitles=subtitles), config)
+    assert len(summary.sentences) <= config.summary.sentences
+    assert all(0 < len(s) <= config.summary.max_sentence_chars for s in summary.sentences)
