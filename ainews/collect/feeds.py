@@ -89,8 +89,10 @@ def _entry(item: feedparser.FeedParserDict, source: str, base_url: str) -> FeedE
     url = _entry_url(item, base_url)
     if url is None:
         return None
-    raw_date = item.get("published") or item.get("updated") or item.get("created")
-    parsed_date = item.get("published_parsed") or item.get("updated_parsed") or item.get("created_parsed")
+    # dict.get: FeedParserDict's own lookup maps missing date keys onto each other, with a warning
+    raw_date = next((dict.get(item, k) for k in ("published", "updated", "created") if dict.get(item, k)), None)
+    parsed_date = next((dict.get(item, k) for k in ("published_parsed", "updated_parsed", "created_parsed")
+                        if dict.get(item, k)), None)
     title = _plain(item.get("title")) or None
     return FeedEntry(
         url=url, source=source, guid=(item.get("id") or None), title=title,
