@@ -266,7 +266,9 @@ def trim(sentence: str, limit: int) -> str:
     if len(sentence) <= limit:
         return sentence
     head = sentence[: limit - 1]
-    cut = max((head.rfind(sep) for sep in (", ", "며 ", "고 ", "해 ", "서 ", "… ", "· ")), default=-1)
+    ends = [head.rfind(sep) + len(sep) - 1 for sep in (", ", "며 ", "고 ", "해 ", "서 ", "… ", "· ")
+            if head.rfind(sep) >= 0]  # cut after the connective ending, before the space
+    cut = max(ends, default=-1)
     if cut < limit * 0.5:
         cut = head.rfind(" ")
     if cut < limit * 0.4:

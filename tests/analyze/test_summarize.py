@@ -176,6 +176,8 @@ def test_trim_cuts_at_a_clause_boundary() -> None:
     out = trim(sentence, 160)
     assert len(out) <= 160 and out.endswith("…") and "," not in out
     assert trim("짧은 문장이다.", 160) == "짧은 문장이다."
+    ending = trim("가" * 100 + "했으며 " + "나" * 100 + "다.", 160)
+    assert ending == "가" * 100 + "했으며…"
 
 
 def test_bad_input_gives_empty_summary(settings: Settings) -> None:
