@@ -8,7 +8,7 @@ A broken source never stops the run: it is reported and recorded in the store's 
 
 Progress: `progress(event, **fields)` is called, if given, with
   "sources"  total=N                      once, N enabled sources
-  "source"   name=..., ok=bool, error=... when a source is finished (advance the sources bar by 1)
+  "source"   source=name, ok=bool, error=...  a source is finished (advance the sources bar by 1)
   "articles" total=k                      k more article pages will be fetched (grow the total)
   "article"  url=..., ok=bool             one article page handled (advance the articles bar by 1)
 """
@@ -82,11 +82,21 @@ class _Run:
         self.settings = settings
         self.store = store
         self.fetcher = fetcher
-        self.progress = progress or (lambda *_a, **_k: None)
+        self._progress = progress
         self.report = CollectReport()
         self.claimed: set[str] = set()
         self.extractor = Extractor()
         self.health = {row["name"]: row for row in store.source_health()}
+
+    def progress(self, event: str, **fields: Any) -> None:
+        """Tell the caller's callback; a failing callback is logged, never stops the run."""
+        if self._progress is None:
+            return
+        try:
+            self._progress(event, **fields)
+        except Exception:  # noqa: BLE001 - display code must not break collection
+            log.exception("progress callback failed on %s", event)
+            self._progress = None
 
     def error(self, source: Source, url: str, message: str) -> None:
         self.report.errors.append({"source": source.name, "url": url, "error": message})
@@ -145,7 +155,7 @@ def _finish_source(run: _Run, source: Source, error: str | None, items: int) -> 
     else:
         run.report.sources_ok += 1
     run.store.record_source_result(source.name, source.url, error, items)
-    run.progress("source", name=source.name, ok=error is None, error=error)
+    run.progress("source", source=source.name, ok=error is None, error=error)
 
 
 async def _read_index(run: _Run, source: Source) -> _Index:
