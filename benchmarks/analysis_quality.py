@@ -109,9 +109,9 @@ def errors(gold: list[dict[str, Any]], pred: dict[str, dict[str, Any]]) -> None:
         if pred[g["id"]]["story_id"]:
             by_pred.setdefault(pred[g["id"]]["story_id"], []).append(f"{g['id']}:{g['story']}")
     for sid, members in by_pred.items():
-        if len({m.split(':', 1)[1] for m in members}) > 1 or any(m.endswith(":None") for m in members):
-            if len(members) > 1:
-                print(f"STORY {sid} mixes {members}")
+        mixed = len({m.split(":", 1)[1] for m in members}) > 1 or any(m.endswith(":None") for m in members)
+        if mixed and len(members) > 1:
+            print(f"STORY {sid} mixes {members}")
     gold_groups: dict[str, set[str | None]] = {}
     for g in gold:
         if g["story"]:

@@ -52,7 +52,7 @@ def rank_organisations(doc: Doc) -> list[tuple[str, float]]:
     for org, counts in doc.org_hits.items():
         score = weighted(counts, weights, body_cap=4.0)
         first = doc.org_first.get(org, 10**6)
-        scored[org] = score + (0.5 if first < 300000 else 0.0)
+        scored[org] = score + (0.5 if first < 300000 and sum(counts[:3]) >= 1.0 else 0.0)
     for name, score in _candidates(doc).items():
         if score >= 2.0:
             scored[name] = max(scored.get(name, 0.0), score * 0.8)

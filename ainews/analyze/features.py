@@ -24,7 +24,8 @@ MAX_JOIN = 6
 # it counts for less, because the organisation itself is not necessarily acting.
 ROLE_WORDS = frozenset(norm_key(w) for w in (
     "CEO", "CTO", "CSO", "CFO", "GIO", "회장", "부회장", "사장", "부사장", "대표", "대표이사", "최고경영자", "의장",
-    "창업자", "공동창업자", "창업주", "총괄", "책임자", "본부장", "전무", "상무", "수석", "센터장", "소장", "원장", "총장",
+    "창업자", "공동창업자", "창업주", "총괄", "책임자", "본부장", "전무", "상무", "수석", "센터장", "소장",
+    "원장", "총장",
     "교수", "장관", "차관", "위원장", "부위원장", "의원", "대변인", "관계자", "연구원"))
 ROLE_WEIGHT = 0.35
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -9,6 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ainews.models import Article
+
+_SLUG = re.compile(r"%[eE][a-fA-F0-9]%[89abAB][a-fA-F0-9]%[89abAB][a-fA-F0-9]")
 
 
 @lru_cache(maxsize=1)
@@ -25,10 +28,16 @@ def host_of(url: str) -> str:
 
 
 def is_aggregator(article: Article) -> bool:
-    """A copy on a portal, aggregator, blog platform or AMP mirror (not the original page)."""
+    """A copy on a portal, aggregator, blog platform or AMP mirror (not the original page).
+
+    A path made of a percent-encoded Korean title (WordPress-style slug) is the mark of SEO copy
+    sites; news outlets use article numbers.
+    """
     url = article.url or ""
     host = article.host or host_of(url)
     if "/amp" in url or host.startswith("amp.") or ".amp." in host:
+        return True
+    if len(_SLUG.findall(url)) >= 6:
         return True
     return any(host == h or host.endswith("." + h) for h in _sources().get("aggregator_hosts", []))
 
