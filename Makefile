@@ -21,6 +21,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
+# 5 targets x 2,000 cases = 10,000 hostile inputs (HTML, bytes, feeds, config/sources TOML, digests)
+fuzz: $(STAMP)
+	AINEWS_FUZZ_EXAMPLES=2000 $(PY) -m pytest tests/fuzz -p no:warnings
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check ainews tests benchmarks
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -234,6 +235,45 @@ def summarize_cmd(
             typer.echo(line)
 
 
+@app.command()
+@user_errors
+def enqueue(
+    urls: Annotated[list[str] | None, typer.Argument(help="Article page URLs.")] = None,
+    from_file: Annotated[Path | None, typer.Option("--file", help="A file with one URL per line.")] = None,
+    source: Annotated[str, typer.Option(help="Source name recorded with the articles.")] = "queue",
+) -> None:
+    """Queue article pages for `ainews worker` processes sharing this database."""
+    from ainews.worker import enqueue_urls
+
+    items = list(urls or [])
+    if from_file is not None:
+        if not from_file.is_file():
+            raise InputError(f"{from_file}: no such file")
+        items += from_file.read_text(encoding="utf-8").split()
+    added = enqueue_urls(state.store(state.settings()), items, source)
+    typer.echo(f"{added} queued, {len(items) - added} already queued or done")
+
+
+@app.command()
+@user_errors
+def worker(
+    batch: Annotated[int, typer.Option(help="Jobs claimed at a time.")] = 8,
+    lease: Annotated[float, typer.Option(help="Seconds a claim lasts before others may take it over.")] = 120,
+    allow_private: Annotated[bool, typer.Option(help="Allow private/loopback addresses.")] = False,
+    forever: Annotated[bool, typer.Option(help="Keep polling when the queue is empty.")] = False,
+    analyze: Annotated[bool, typer.Option(help="Run the analysis batch when fetch work runs out.")] = True,
+) -> None:
+    """Process queued work (fetch → extract → store, then analysis) with other workers on one database."""
+    import asyncio
+
+    from ainews.worker import work
+
+    settings = state.settings()
+    report = asyncio.run(work(state.store(settings), settings, batch=batch, lease_seconds=lease,
+                              allow_private=allow_private, idle_exit=not forever, analyze=analyze))
+    typer.echo(json.dumps(report.__dict__))
+
+
 def _require_jsonl(fmt: str) -> None:
     if fmt != "jsonl":
         raise ValueError(f"unknown format '{fmt}': use jsonl")
@@ -245,6 +285,91 @@ def _open_input(path: Path):  # noqa: ANN202 - a text file context manager
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     return path.open(encoding="utf-8")
+
+
+SITE_URL_HELP = "Public address of site/ (for feed and message links) [env: AINEWS_SITE_URL]."
+
+
+@app.command("run")
+@user_errors
+def run_cmd(
+    sources: Annotated[str | None, typer.Option(help="Sources TOML (only these) [default: bundled + config].")] = None,
+    allow_private: Annotated[bool, typer.Option(help="Allow sources on private/loopback addresses.")] = False,
+    day: Annotated[str | None, typer.Option("--date", help="Day (YYYY-MM-DD, KST) [default: today].")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for digests/ and site/ [default: output_dir].")] = None,
+    no_deliver: Annotated[bool, typer.Option("--no-deliver", help="Publish only; send nothing.")] = False,
+    weekly: Annotated[bool, typer.Option("--weekly", help="Also write the week's digest (digests/weekly/).")] = False,
+    site_url: Annotated[str | None, typer.Option(help=SITE_URL_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run report as JSON.")] = False,
+) -> None:
+    """The daily job: collect → extract → analyze → summarize → publish → deliver (idempotent)."""
+    the_day = parse_day(day)
+    settings = state.settings()
+    store = state.store(settings)
+    url = site_url if site_url is not None else os.environ.get("AINEWS_SITE_URL", "")
+    try:
+        report = pipeline.run(settings, store, the_day, out, sources=sources, allow_private=allow_private,
+                              deliver=not no_deliver, site_url=url, weekly=weekly,
+                              progress=lambda stage: err.print(f"[dim]{stage}…[/dim]", highlight=False))
+    finally:
+        store.close()
+    _print_run_report(report, as_json)
+
+
+def _print_run_report(report: pipeline.RunReport, as_json: bool) -> None:
+    published = report.published
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    elif published:
+        for path in published.markdown + published.json:
+            typer.echo(str(path))
+    if report.collect:
+        c = report.collect
+        err.print(f"collect: {c.get('articles_new', 0)} new, {c.get('sources_failed', 0)} source(s) failed",
+                  highlight=False)
+    for message in report.errors:
+        err.print(f"[red]error:[/red] {message}", highlight=False)
+    if published:
+        err.print(f"published {report.day}: {published.items} items, {published.excluded} excluded, "
+                  f"{len(published.written)} file(s) changed", highlight=False)
+    for outcome in report.deliveries:
+        color = {"sent": "green", "failed": "red"}.get(outcome.status, "dim")
+        detail = f": {outcome.error}" if outcome.error else ""
+        err.print(f"deliver {outcome.channel}: [{color}]{outcome.status}[/{color}]{detail}", highlight=False)
+
+
+@app.command("publish")
+@user_errors
+def publish_cmd(
+    day: Annotated[str | None, typer.Option("--date", help="One day (YYYY-MM-DD) [default: every day].")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for digests/ and site/ [default: output_dir].")] = None,
+    weekly: Annotated[bool, typer.Option("--weekly", help="Also write weekly digests (digests/weekly/).")] = False,
+    site_url: Annotated[str | None, typer.Option(help=SITE_URL_HELP)] = None,
+    deliver: Annotated[bool, typer.Option("--deliver", help="Also deliver the day (needs --date).")] = False,
+) -> None:
+    """Write Markdown, JSON, the archive index, the static site and feeds from the store (no network)."""
+    the_day = parse_day(day)
+    if deliver and the_day is None:
+        raise ValueError("--deliver needs --date")
+    settings = state.settings()
+    store = state.store(settings)
+    out_dir = out or Path(settings.output_dir).expanduser()
+    url = site_url if site_url is not None else os.environ.get("AINEWS_SITE_URL", "")
+    try:
+        if the_day is None:
+            result = pipeline.publish_all(store, settings, out_dir, url, weekly)
+        else:
+            result = pipeline.publish_day(store, settings, the_day, out_dir, url, weekly)
+        outcomes = pipeline.deliver_day(store, settings, the_day, out_dir, url) if deliver and the_day else []
+    finally:
+        store.close()
+    for path in result.markdown:
+        typer.echo(str(path))
+    err.print(f"{len(result.days)} day(s), {result.items} items, {len(result.written)} file(s) changed",
+              highlight=False)
+    report = pipeline.RunReport(day=the_day or date.today(), published=result, deliveries=outcomes)
+    if outcomes:
+        _print_run_report(report, as_json=False)
 
 
 def _progress() -> Progress:
