@@ -125,14 +125,14 @@ def analyze_pending(store: Store, settings: Settings) -> int:
             if a.id not in pending_ids and a.analysis is not None
         ]
     analyses, stories = analyze.analyze_batch(pending, context, store.stories(), settings)
+    # one summarize call per run, so the LLM budget, concurrency limit and cache span the run
+    todo = [a for a in pending if a.id in analyses and a.extraction_ok and a.body.strip()]
+    for article, summary in zip(todo, summarize.summarize_articles(todo, settings, store), strict=True):
+        analyses[article.id or 0].summary = summary.sentences
+        analyses[article.id or 0].summary_method = summary.method
     for article in pending:
-        analysis = analyses.get(article.id or 0)
-        if analysis is None:
-            continue
-        if article.extraction_ok and article.body.strip():
-            summary = summarize.summarize_article(article, settings, store)
-            analysis.summary, analysis.summary_method = summary.sentences, summary.method
-        store.save_analysis(article.id or 0, analysis)
+        if (analysis := analyses.get(article.id or 0)) is not None:
+            store.save_analysis(article.id or 0, analysis)
     for story in stories:
         _summarize_story(store, settings, story)
         store.save_story(story)
