@@ -173,7 +173,9 @@ def email_message(data: dict[str, Any], sender: str, recipients: list[str], site
         gist = _gist(item, 300)
         if gist:
             text.append(f"   {gist}")
-        text += [f"   {_plain(item.get('publisher') or item.get('host'))} · {safe_url(_plain(item.get('url')))}", ""]
+        url = safe_url(_plain(item.get("url")))
+        source = _plain(item.get("publisher") or item.get("host"))
+        text += [f"   {source} · {url}" if url != "#" else f"   {source}", ""]
     link = _site_link(site_url, data["day"])
     if link:
         text.append(f"웹에서 보기: {link}")
