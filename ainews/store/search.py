@@ -77,6 +77,7 @@ class Filters:
     outlet: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    story: str | None = None
 
     def active(self) -> bool:
         return any(getattr(self, name) for name in self.__slots__)
@@ -104,6 +105,8 @@ def filter_clauses(filters: Filters, dialect: str) -> list[ColumnElement[bool]]:
         clauses.append(_json_has(ArticleRow.topics, filters.topic, dialect))
     if filters.company:
         clauses.append(_json_has(ArticleRow.companies, filters.company, dialect))
+    if filters.story:
+        clauses.append(ArticleRow.story_id == filters.story)
     if filters.date_from:
         clauses.append(ArticleRow.day >= filters.date_from)
     if filters.date_to:
@@ -247,6 +250,7 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
 class Term:
     """One thing the reader asked for, in every spelling we accept."""
 
+    word: str
     surfaces: list[str]
     phrases: list[list[str]] = field(default_factory=list)
 
@@ -275,8 +279,11 @@ class ParsedQuery:
         return " AND ".join(parts) or None
 
     def highlight_words(self) -> list[str]:
+        """Every accepted spelling, plus the morphemes of what the reader typed (not of aliases)."""
         words = {s for t in self.terms for s in t.surfaces if s.strip()}
-        words |= {tok for t in self.terms for p in t.phrases for tok in p if len(tok) >= 2}
+        for term in self.terms:
+            mine = term.phrases[term.surfaces.index(term.word)] if term.word in term.surfaces else []
+            words |= {tok for tok in mine if len(tok) >= 2}
         return sorted(words, key=len, reverse=True)
 
 
@@ -296,8 +303,9 @@ def parse_query(q: str) -> ParsedQuery:
             surfaces.insert(0, word)
     flat = [s for surfaces in surfaces_per_term for s in surfaces]
     tokens = dict(zip(flat, tokenize(flat), strict=True))
-    terms = [Term(surfaces=s, phrases=[tokens[x] for x in s if tokens[x]]) for s in surfaces_per_term]
-    return ParsedQuery([t for t in terms if t.phrases or any(len(s) >= 3 for s in t.surfaces)])
+    terms = [Term(word=w, surfaces=s, phrases=[tokens[x] for x in s])
+             for w, s in zip(words, surfaces_per_term, strict=True)]
+    return ParsedQuery([t for t in terms if any(t.phrases) or any(len(s) >= 3 for s in t.surfaces)])
 
 
 # --- snippets ---------------------------------------------------------------------------------

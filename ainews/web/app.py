@@ -1,0 +1,439 @@
+"""The web app: browse the digest by day, filter, search, follow stories, see trends; JSON under /api/.
+
+Read-only over the same Store the pipeline writes. Pages are server-rendered Jinja2 (autoescaped);
+the search index catches up in a background thread on whatever the pipeline stored since.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from pydantic import BaseModel
+
+from ainews.config import Settings
+from ainews.models import KST, Article, Story, now_kst
+from ainews.store import Store
+from ainews.store import search as S
+from ainews.web.charts import color, line_chart, sparkline
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+SYNC_EVERY = 15.0  # seconds between checks for articles the index has not seen
+FACETS_TTL = 60.0
+WEEKDAYS = "월화수목금토일"
+
+
+# --- JSON shapes (also the OpenAPI schema) ----------------------------------------------------
+
+class ArticleOut(BaseModel):
+    id: int
+    title: str
+    url: str
+    publisher: str | None
+    published_at: str | None
+    day: str | None
+    summary: str
+    summary_sentences: list[str]
+    category: str | None
+    topics: list[str]
+    companies: list[str]
+    story_id: str | None
+    relevance: float | None
+
+
+class ArticleDetailOut(ArticleOut):
+    body: str
+    reporters: list[str]
+
+
+class HitOut(ArticleOut):
+    score: float
+    snippet: str  # HTML: text escaped, query words in <mark>
+    matched: str
+
+
+class StoryOut(BaseModel):
+    id: str
+    title: str
+    members: list[ArticleOut]
+    member_ids: list[int]
+    first_seen: str | None
+    last_seen: str | None
+    summary: str
+    outlets: list[str]
+    days: list[str]
+
+
+class WeekCount(BaseModel):
+    week: str  # Monday of the ISO week
+    count: int
+
+
+class TrendOut(BaseModel):
+    name: str
+    total: int
+    change: int
+    weeks: list[WeekCount]
+
+
+def article_out(a: Article) -> dict[str, Any]:
+    an = a.analysis
+    sentences = list(an.summary) if an and an.summary else list(a.imported.summary if a.imported else [])
+    return {
+        "id": a.id or 0, "title": a.title, "url": a.canonical_url or a.url, "publisher": a.publisher,
+        "published_at": a.published_at.isoformat() if a.published_at else None,
+        "day": a.day.isoformat() if a.day else None, "summary": " ".join(sentences),
+        "summary_sentences": sentences, "category": an.category if an else None,
+        "topics": list(an.topics) if an else [], "companies": list(an.companies) if an else [],
+        "story_id": an.story_id if an else None, "relevance": an.relevance if an else None,
+    }
+
+
+# --- helpers for templates --------------------------------------------------------------------
+
+def safe_url(value: str | None) -> str | None:
+    """Only http(s) addresses become links: `javascript:` and friends never reach an href."""
+    if value and value.strip().lower().startswith(("http://", "https://")):
+        return value.strip()
+    return None
+
+
+def parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+@dataclass
+class Timeline:
+    story: Story
+    members: list[Article]
+    by_day: list[tuple[date | None, list[Article]]] = field(default_factory=list)
+
+
+@dataclass
+class DigestEntry:
+    lead: Article
+    others: list[Article]
+    story: Story | None
+    story_size: int
+
+
+class Web:
+    """State shared by the routes: the store, its search index, a few small caches."""
+
+    def __init__(self, store: Store, settings: Settings, index: S.SearchIndex) -> None:
+        self.store, self.settings, self.index = store, settings, index
+        self._last_sync = 0.0
+        self._sync_lock = threading.Lock()
+        self._facets: tuple[float, int, dict[str, list[tuple[str, int]]]] | None = None
+
+    def maybe_sync(self) -> None:
+        """At most every SYNC_EVERY seconds, index what is new in a background thread."""
+        now = time.monotonic()
+        if now - self._last_sync < SYNC_EVERY or not self._sync_lock.acquire(blocking=False):
+            return
+        self._last_sync = now
+
+        def run() -> None:
+            try:
+                self.index.sync()
+            except Exception:  # noqa: BLE001 - a failed catch-up is retried next time
+                log.exception("search index sync failed")
+            finally:
+                self._sync_lock.release()
+
+        threading.Thread(target=run, name="ainews-index-sync", daemon=True).start()
+
+    def facets(self) -> dict[str, list[tuple[str, int]]]:
+        count = self.store.count_articles()
+        cached = self._facets
+        if cached and cached[1] == count and time.monotonic() - cached[0] < FACETS_TTL:
+            return cached[2]
+        value = S.facets(self.store)
+        self._facets = (time.monotonic(), count, value)
+        return value
+
+    def digest(self, day: date) -> tuple[list[DigestEntry], list[DigestEntry]]:
+        """The day's articles, one entry per story, relevant ones ranked first."""
+        groups: dict[tuple[str, str], list[Article]] = {}
+        for a in self.store.articles_for_day(day):
+            sid = a.analysis.story_id if a.analysis else None
+            groups.setdefault(("story", sid) if sid else ("article", str(a.id)), []).append(a)
+        threshold = self.settings.analysis.relevance_threshold
+        kept: list[DigestEntry] = []
+        left: list[DigestEntry] = []
+        for (kind, key), members in groups.items():
+            story = self.store.get_story(key) if kind == "story" else None
+            lead = next((m for m in members if story and m.id == story.representative_id), None) or max(
+                members, key=lambda m: (_relevance(m), len(m.body)))
+            entry = DigestEntry(lead, [m for m in members if m is not lead], story,
+                                len(story.member_ids) if story else len(members))
+            (kept if _relevance(lead) >= threshold else left).append(entry)
+        kept.sort(key=lambda e: (-_relevance(e.lead), -e.story_size, e.lead.id or 0))
+        left.sort(key=lambda e: -_relevance(e.lead))
+        return kept, left
+
+    def timeline(self, story_id: str) -> Timeline | None:
+        story = self.store.get_story(story_id)
+        if story is None:
+            return None
+        members = self.store.get_articles(story.member_ids)
+        listed = {m.id for m in members}
+        members += [a for a in S.list_articles(self.store, S.Filters(story=story_id), 500) if a.id not in listed]
+        members.sort(key=lambda a: (a.published_at or now_kst(), a.id or 0))
+        by_day: dict[date | None, list[Article]] = {}
+        for m in members:
+            by_day.setdefault(m.day, []).append(m)
+        return Timeline(story, members, list(by_day.items()))
+
+
+def _relevance(a: Article) -> float:
+    return a.analysis.relevance if a.analysis else 0.0
+
+
+def story_out(t: Timeline) -> dict[str, Any]:
+    s = t.story
+    return {
+        "id": s.id, "title": s.title, "members": [article_out(m) for m in t.members],
+        "member_ids": [m.id for m in t.members],
+        "first_seen": s.first_seen.isoformat() if s.first_seen else None,
+        "last_seen": s.last_seen.isoformat() if s.last_seen else None,
+        "summary": " ".join(s.summary), "outlets": sorted({m.publisher for m in t.members if m.publisher}),
+        "days": [d.isoformat() for d, _ in t.by_day if d],
+    }
+
+
+def filters_from(category: str | None, topic: str | None, company: str | None, outlet: str | None,
+                 date_from: str | None, date_to: str | None, day: str | None = None) -> S.Filters:
+    one_day = parse_date(day)
+    return S.Filters(
+        category=category or None, topic=topic or None, company=company or None, outlet=outlet or None,
+        date_from=one_day or parse_date(date_from), date_to=one_day or parse_date(date_to),
+    )
+
+
+def month_grid(year: int, month: int, counts: dict[date, int]) -> list[list[tuple[date | None, int]]]:
+    """Weeks (Monday first) of a month, each cell the day and its article count."""
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append([(d, counts.get(d, 0)) if d.month == month else (None, 0) for d in week])
+    return weeks
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+FilterParam = Annotated[str | None, Query(max_length=200)]
+
+
+def create_app(store: Store, settings: Settings | None = None, index: S.SearchIndex | None = None) -> FastAPI:
+    """The FastAPI app over `store`. Pass an `index` already synced to skip the initial catch-up."""
+    settings = settings or Settings()
+    web = Web(store, settings, index or S.SearchIndex(store))
+    if index is None:
+        web.maybe_sync()
+    app = FastAPI(title="ainews", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  description="Korean AI news: articles, stories, search and trends (read-only).")
+    app.state.web = web
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
+                      lstrip_blocks=True)
+    templates = Jinja2Templates(env=env)
+    env.filters["safe_url"] = safe_url
+    env.filters["kst"] = lambda d, fmt="%Y-%m-%d %H:%M": d.astimezone(KST).strftime(fmt) if d else ""
+    env.globals.update(site_title=settings.web.site_title, weekdays=WEEKDAYS, sparkline=sparkline,
+                       chart_color=color)
+
+    def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        base = request.scope.get("root_path", "")
+
+        def link(path: str, **params: Any) -> str:
+            query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+            return f"{base}{path}" + (f"?{query}" if query else "")
+
+        def with_params(**changes: Any) -> str:
+            params = dict(request.query_params)
+            params.pop("offset", None)
+            params.update(changes)
+            return link(request.url.path[len(base):] if base else request.url.path, **params)
+
+        context.update(request=request, link=link, with_params=with_params, root=base)
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    @app.exception_handler(404)
+    async def not_found(request: Request, exc: Exception) -> HTMLResponse | JSONResponse:
+        detail = getattr(exc, "detail", "not found")
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": detail}, status_code=404)
+        return render(request, "error.html", status=404, message=str(detail))
+
+    # pages
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index_page(request: Request) -> HTMLResponse:
+        days = store.days()
+        today = now_kst().date()
+        day = today if today in days else (days[-1] if days else today)
+        return day_view(request, day, days)
+
+    @app.get("/day/{day}", response_class=HTMLResponse, include_in_schema=False)
+    def day_page(request: Request, day: str) -> HTMLResponse:
+        the_day = parse_date(day)
+        if the_day is None:
+            raise HTTPException(404, f"날짜 형식이 아닙니다: {day}")
+        return day_view(request, the_day, store.days())
+
+    def day_view(request: Request, day: date, days: list[date]) -> HTMLResponse:
+        kept, left = web.digest(day)
+        earlier = [d for d in days if d < day]
+        later = [d for d in days if d > day]
+        return render(request, "day.html", day=day, entries=kept, excluded=left,
+                      prev_day=earlier[-1] if earlier else None, next_day=later[0] if later else None)
+
+    @app.get("/archive", response_class=HTMLResponse, include_in_schema=False)
+    def archive_page(request: Request) -> HTMLResponse:
+        counts = S.day_counts(store)
+        months = sorted({(d.year, d.month) for d in counts}, reverse=True)
+        grids = [(y, m, month_grid(y, m, counts)) for y, m in months]
+        return render(request, "archive.html", months=grids, total=sum(counts.values()))
+
+    @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
+    def articles_page(request: Request, category: FilterParam = None, topic: FilterParam = None,
+                      company: FilterParam = None, outlet: FilterParam = None,
+                      date_from: Annotated[str | None, Query(alias="from", max_length=20)] = None,
+                      date_to: Annotated[str | None, Query(alias="to", max_length=20)] = None,
+                      offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+        f = filters_from(category, topic, company, outlet, date_from, date_to)
+        page = 30
+        articles = S.list_articles(store, f, page + 1, offset)
+        return render(request, "articles.html", articles=articles[:page], filters=f, facets=web.facets(),
+                      total=S.count_articles(store, f), offset=offset, page=page,
+                      more=len(articles) > page)
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "",
+                    category: FilterParam = None, topic: FilterParam = None, company: FilterParam = None,
+                    outlet: FilterParam = None,
+                    date_from: Annotated[str | None, Query(alias="from", max_length=20)] = None,
+                    date_to: Annotated[str | None, Query(alias="to", max_length=20)] = None,
+                    offset: Annotated[int, Query(ge=0, le=1000)] = 0) -> HTMLResponse:
+        web.maybe_sync()
+        f = filters_from(category, topic, company, outlet, date_from, date_to)
+        page = 20
+        hits = web.index.search(q, page + 1, f, offset) if q.strip() else []
+        return render(request, "search.html", q=q, hits=hits[:page], filters=f, facets=web.facets(),
+                      offset=offset, page=page, more=len(hits) > page)
+
+    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: str) -> HTMLResponse:
+        timeline = web.timeline(story_id)
+        if timeline is None:
+            raise HTTPException(404, "이야기를 찾을 수 없습니다")
+        return render(request, "story.html", t=timeline)
+
+    @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: int) -> HTMLResponse:
+        article = store.get_article(article_id)
+        if article is None:
+            raise HTTPException(404, "기사를 찾을 수 없습니다")
+        sid = article.analysis.story_id if article.analysis else None
+        story = store.get_story(sid) if sid else None
+        return render(request, "article.html", a=article, story=story)
+
+    @app.get("/trends", response_class=HTMLResponse, include_in_schema=False)
+    def trends_page(request: Request, by: Annotated[str, Query(pattern="^(company|topic)$")] = "company",
+                    weeks: Annotated[int, Query(ge=2, le=104)] = 12) -> HTMLResponse:
+        starts, rows = S.trends(store, by, weeks)
+        chart = line_chart([s.strftime("%m/%d") for s in starts], [(t.name, t.counts) for t in rows])
+        rising = sorted(rows, key=lambda t: -t.change)[:3]
+        return render(request, "trends.html", by=by, weeks=weeks, starts=starts, rows=rows, chart=chart,
+                      rising=[t for t in rising if t.change > 0])
+
+    # JSON API
+
+    @app.get("/api/articles", response_model=list[ArticleOut], tags=["api"])
+    def api_articles(date_: Annotated[str | None, Query(alias="date", description="YYYY-MM-DD (KST)")] = None,
+                     category: FilterParam = None, topic: FilterParam = None, company: FilterParam = None,
+                     outlet: FilterParam = None,
+                     date_from: Annotated[str | None, Query(alias="from")] = None,
+                     date_to: Annotated[str | None, Query(alias="to")] = None,
+                     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                     offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+        """Articles, newest first, narrowed by any combination of filters."""
+        for name, value in (("date", date_), ("from", date_from), ("to", date_to)):
+            if value and parse_date(value) is None:
+                raise HTTPException(422, f"bad {name} '{value}': use YYYY-MM-DD")
+        f = filters_from(category, topic, company, outlet, date_from, date_to, date_)
+        return [article_out(a) for a in S.list_articles(store, f, limit, offset)]
+
+    @app.get("/api/articles/{article_id}", response_model=ArticleDetailOut, tags=["api"])
+    def api_article(article_id: int) -> dict[str, Any]:
+        a = store.get_article(article_id)
+        if a is None:
+            raise HTTPException(404, "article not found")
+        return article_out(a) | {"body": a.body, "reporters": a.reporters}
+
+    @app.get("/api/search", response_model=list[HitOut], tags=["api"])
+    def api_search(q: Annotated[str, Query(max_length=200)] = "", limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                   offset: Annotated[int, Query(ge=0, le=1000)] = 0,
+                   category: FilterParam = None, topic: FilterParam = None, company: FilterParam = None,
+                   outlet: FilterParam = None, date_from: Annotated[str | None, Query(alias="from")] = None,
+                   date_to: Annotated[str | None, Query(alias="to")] = None) -> list[dict[str, Any]]:
+        """Ranked full-text hits; `snippet` is HTML with the query words in <mark>, everything else escaped."""
+        web.maybe_sync()
+        f = filters_from(category, topic, company, outlet, date_from, date_to)
+        return [article_out(h.article) | {"score": h.score, "snippet": str(h.snippet), "matched": h.matched}
+                for h in web.index.search(q, limit, f, offset)]
+
+    @app.get("/api/stories", response_model=list[StoryOut], tags=["api"])
+    def api_stories(limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                    min_members: Annotated[int, Query(ge=1)] = 2) -> list[dict[str, Any]]:
+        """Stories followed across days and outlets, most recently active first."""
+        stories = [s for s in store.stories() if len(s.member_ids) >= min_members]
+        stories.sort(key=lambda s: s.last_seen or s.first_seen or now_kst(), reverse=True)
+        out = []
+        for s in stories[:limit]:
+            t = web.timeline(s.id)
+            if t:
+                out.append(story_out(t))
+        return out
+
+    @app.get("/api/stories/{story_id}", response_model=StoryOut, tags=["api"])
+    def api_story(story_id: str) -> dict[str, Any]:
+        t = web.timeline(story_id)
+        if t is None:
+            raise HTTPException(404, "story not found")
+        return story_out(t)
+
+    @app.get("/api/trends", response_model=list[TrendOut], tags=["api"])
+    def api_trends(by: Annotated[str, Query(pattern="^(company|topic)$")] = "company",
+                   weeks: Annotated[int, Query(ge=1, le=104)] = 12,
+                   top: Annotated[int, Query(ge=1, le=100)] = 20) -> list[dict[str, Any]]:
+        """Mentions per week (Monday start) for the most mentioned companies or topics."""
+        starts, rows = S.trends(store, by, weeks, top)
+        return [{"name": t.name, "total": t.total, "change": t.change,
+                 "weeks": [{"week": s.isoformat(), "count": c} for s, c in zip(starts, t.counts, strict=True)]}
+                for t in rows]
+
+    @app.get("/api/days", tags=["api"])
+    def api_days() -> list[dict[str, Any]]:
+        """Every day with articles and how many."""
+        return [{"day": d.isoformat(), "count": n} for d, n in sorted(S.day_counts(store).items())]
+
+    return app

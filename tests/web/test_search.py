@@ -1,0 +1,126 @@
+"""The search index on the real corpus store: Korean morphology, aliases, hostile syntax, catch-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ainews.models import Article
+from ainews.store import Store
+from ainews.store.search import Filters, SearchIndex, parse_query
+from tests.web.fixtures import build_store
+
+KAKAO = {"kakao-openai-hankyoreh", "kakao-openai-digitaldaily", "kakao-earnings"}
+OPENAI = {"openai-gpt5", "kakao-openai-hankyoreh", "kakao-openai-digitaldaily", "openai-altman-korea",
+          "openai-ko-office"}
+
+
+def slugs(index: SearchIndex, ids: dict[str, int], q: str, limit: int = 10, **filters: str) -> list[str]:
+    by_id = {v: k for k, v in ids.items()}
+    return [by_id[h.article.id or 0] for h in index.search(q, limit, Filters(**filters))]
+
+
+@pytest.mark.parametrize("q", ["카카오", "카카오의", "Kakao"])
+def test_kakao_with_particle_or_latin_finds_kakao_articles_first(corpus, q: str) -> None:
+    _store, ids, index = corpus
+    found = slugs(index, ids, q, 3)
+    assert set(found) == KAKAO, found
+
+
+def test_openai_spellings_find_the_same_articles(corpus) -> None:
+    _store, ids, index = corpus
+    results = {q: set(slugs(index, ids, q, 5)) for q in ["오픈AI", "OpenAI", "오픈 AI", "openai"]}
+    assert all(r == OPENAI for r in results.values()), results
+    # "OpenAI" only in English in the body is still found by the Korean spelling
+    assert "openai-altman-korea" in results["오픈AI"]
+
+
+def test_substring_inside_a_compound_is_found_after_whole_words(corpus) -> None:
+    _store, ids, index = corpus
+    found = slugs(index, ids, "카카오", 10)
+    assert "kakaopay-fraud" in found  # 카카오페이: a trigram match
+    assert found.index("kakaopay-fraud") >= 3
+
+
+def test_story_words_and_ranking_prefers_title(corpus) -> None:
+    _store, ids, index = corpus
+    assert slugs(index, ids, "패자부활전", 2) == ["dokpamo-naver-zdnet", "dokpamo-naver-chosun"]
+    assert set(slugs(index, ids, "독파모")) >= {"dokpamo-eval-etnews", "dokpamo-call-yna", "dokpamo-naver-zdnet"}
+
+
+def test_snippets_highlight_and_escape(corpus) -> None:
+    _store, ids, index = corpus
+    hit = index.search("카카오의", 1)[0]
+    assert "<mark>카카오" in hit.snippet
+    hostile = [h for h in index.search("해킹 보안", 5) if h.article.id == ids["xss-title"]]
+    assert hostile, "the hostile article should match"
+    html = str(hostile[0].title_html) + str(hostile[0].snippet)
+    assert "<script>" not in html and "<iframe" not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("q", ['"', "*", "NEAR(", "'; drop table articles; --", 'NEAR("a" "b", 3)', "카카오 OR",
+                               "title:카카오", "^카카오", "카카오*", "(((", "AND", "-", "\x00카카오", "ㅋ" * 500,
+                               "   "])
+def test_query_syntax_never_reaches_fts(corpus, q: str) -> None:
+    store, _ids, index = corpus
+    hits = index.search(q, 10)
+    assert isinstance(hits, list)
+    assert store.count_articles() > 30  # nothing dropped
+
+
+def test_operators_are_words_not_syntax(corpus) -> None:
+    _store, ids, index = corpus
+    assert set(slugs(index, ids, "카카오*", 3)) == KAKAO
+    assert parse_query('a" OR "b').morph_match() is not None
+    assert '"' not in (parse_query('"').morph_match() or "")
+
+
+def test_filters_combine_with_search(corpus) -> None:
+    _store, ids, index = corpus
+    assert set(slugs(index, ids, "카카오", 10, topic="LLM")) == {"kakao-openai-hankyoreh", "kakao-openai-digitaldaily"}
+    assert slugs(index, ids, "독파모", 10, outlet="조선일보") == ["dokpamo-naver-chosun"]
+    from datetime import date
+
+    found = [h.article.day for h in index.search("독파모", 10, Filters(date_from=date(2026, 1, 16),
+                                                                     date_to=date(2026, 1, 16)))]
+    assert found and set(found) == {date(2026, 1, 16)}
+
+
+def test_index_catches_up_on_new_and_changed_articles(tmp_path: Path) -> None:
+    store, ids = build_store(tmp_path / "a.db", hostile=False)
+    index = SearchIndex(store)
+    assert index.sync() == store.count_articles()
+    assert index.sync() == 0  # nothing stale
+    new_id, _ = store.upsert_article(Article(url="https://news.example.com/new", title="퓨리오사AI 신규 칩 발표",
+                                             body="새 칩 이야기", content_hash="n1"))
+    assert index.stale_ids() == [new_id]
+    assert index.search("퓨리오사AI 칩") == [] or all(h.article.id != new_id for h in index.search("신규 칩"))
+    index.sync()
+    assert [h.article.id for h in index.search("신규 칩")] == [new_id]
+    # a changed page is re-indexed: the old words disappear
+    store.upsert_article(Article(url="https://news.example.com/new", title="바뀐 제목 리벨리온",
+                                 body="완전히 다른 본문", content_hash="n2"))
+    assert index.stale_ids() == [new_id]
+    assert index.update(store.get_articles([new_id])) == 1
+    assert [h.article.id for h in index.search("바뀐 제목")] == [new_id]
+    assert all(h.article.id != new_id for h in index.search("신규 칩"))
+    assert index.rebuild() == store.count_articles()
+    store.close()
+
+
+def test_other_databases_fall_back_to_like(tmp_path: Path) -> None:
+    store, _ids = build_store(tmp_path / "b.db", hostile=False)
+    index = SearchIndex(store)
+    index.fts = False  # what a PostgreSQL store gets until it has its own FTS backend
+    hits = index.search("OpenAI 100%", 5)
+    assert hits == []
+    assert {h.article.title for h in index.search("패자부활전", 5)} >= {"네이버클라우드, 독파모 패자부활전 불참"}
+    store.close()
+
+
+def test_empty_store(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'e.db'}")
+    index = SearchIndex(store)
+    assert index.sync() == 0 and index.search("카카오") == []
+    store.close()
