@@ -197,7 +197,7 @@ def digest(
             an = item.article.analysis
             score = f"{an.relevance:.2f}" if an else "-"
             reasons = "; ".join(an.reasons[:3]) if an else ""
-            typer.echo(f"excluded {score}  {item.article.title}  ({reasons})")
+            typer.echo(f"excluded {score}  {item.article.title}  {item.article.url}  ({reasons})")
 
 
 @app.command("analyze")

@@ -106,7 +106,8 @@ class Article:
         """Identity for idempotent storage: the canonical web address, else the text itself."""
         for candidate in (self.canonical_url, self.url):
             if candidate and candidate.startswith(("http://", "https://")):
-                return "url:" + normalize_url(candidate)
+                url = normalize_url(candidate)
+                return "url:" + (url if len(url) <= 900 else hashlib.sha256(url.encode()).hexdigest())
         text = re.sub(r"\s+", " ", f"{self.title}\n{self.body}").strip()
         return "sha:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -11,14 +11,13 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ainews.models import KST, Analysis, Article, Imported, Story
 from ainews.store.schema import (
     ArticleRow,
-    Base,
     DeliveryRow,
     FetchCacheRow,
     LlmCacheRow,
@@ -44,6 +43,28 @@ def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (same migrations for SQLite and PostgreSQL).
+
+    A database made before migrations existed (tables, no version row) is stamped, not rebuilt.
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        tables = set(inspect(conn).get_table_names())
+        if "articles" in tables and "alembic_version" not in tables:
+            command.stamp(config, "head")
+        else:
+            command.upgrade(config, "head")
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API connection
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -64,7 +85,8 @@ class Store:
         self.engine: Engine = create_engine(url, future=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        with self.exclusive("migrate", wait=True):
+            migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -76,14 +98,16 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def exclusive(self, name: str = "run") -> Iterator[None]:
+    def exclusive(self, name: str = "run", wait: bool = False) -> Iterator[None]:
         """Keep two runs on one database from interleaving: a lock file beside a SQLite file,
         an advisory lock on PostgreSQL. Both vanish with the process, so a killed run never
         leaves a stale lock behind. Raises RunLocked when someone else holds it."""
         if self.engine.dialect.name == "postgresql":
             key = int(hashlib.sha256(name.encode()).hexdigest()[:15], 16)
             with self.engine.connect() as conn:
-                if not conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}):
+                if wait:
+                    conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+                elif not conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}):
                     raise RunLocked(f"another '{name}' is running on this database")
                 try:
                     yield
@@ -94,7 +118,7 @@ class Store:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError:
                 raise RunLocked(f"another '{name}' is running on this database ({path})") from None
             yield

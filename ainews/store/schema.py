@@ -17,23 +17,23 @@ class ArticleRow(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(512), unique=True, index=True)
+    key: Mapped[str] = mapped_column(String(1024), unique=True, index=True)
     url: Mapped[str] = mapped_column(Text)
     canonical_url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text, default="")
     subtitles: Mapped[list] = mapped_column(JSON, default=list)
     body: Mapped[str] = mapped_column(Text, default="")
-    publisher: Mapped[str | None] = mapped_column(String(200), index=True)
+    publisher: Mapped[str | None] = mapped_column(Text, index=True)
     reporters: Mapped[list] = mapped_column(JSON, default=list)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)  # UTC, naive
     day: Mapped[date | None] = mapped_column(Date, index=True)  # KST calendar day
     date_assumed: Mapped[bool] = mapped_column(Boolean, default=False)
-    host: Mapped[str | None] = mapped_column(String(200))
-    lang: Mapped[str] = mapped_column(String(8), default="ko")
+    host: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(16), default="ko")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     extraction_ok: Mapped[bool] = mapped_column(Boolean, default=True)
     extraction_reason: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(Text)
     imported: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -42,19 +42,19 @@ class ArticleRow(Base):
     relevance: Mapped[float | None] = mapped_column(Float)
     is_ai: Mapped[bool | None] = mapped_column(Boolean, index=True)
     reasons: Mapped[list] = mapped_column(JSON, default=list)
-    category: Mapped[str | None] = mapped_column(String(40), index=True)
+    category: Mapped[str | None] = mapped_column(Text, index=True)
     topics: Mapped[list] = mapped_column(JSON, default=list)
     companies: Mapped[list] = mapped_column(JSON, default=list)
-    story_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    story_id: Mapped[str | None] = mapped_column(String(128), index=True)
     duplicate_of: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[list] = mapped_column(JSON, default=list)
-    summary_method: Mapped[str | None] = mapped_column(String(20))
+    summary_method: Mapped[str | None] = mapped_column(String(40))
 
 
 class StoryRow(Base):
     __tablename__ = "stories"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
     title: Mapped[str] = mapped_column(Text, default="")
     representative_id: Mapped[int] = mapped_column(Integer)
     member_ids: Mapped[list] = mapped_column(JSON, default=list)
@@ -68,9 +68,9 @@ class FetchCacheRow(Base):
 
     __tablename__ = "fetch_cache"
 
-    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
-    etag: Mapped[str | None] = mapped_column(String(512))
-    last_modified: Mapped[str | None] = mapped_column(String(128))
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
     status: Mapped[int | None] = mapped_column(Integer)
     fetched_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -80,8 +80,8 @@ class SeenEntryRow(Base):
 
     __tablename__ = "seen_entries"
 
-    key: Mapped[str] = mapped_column(String(2048), primary_key=True)
-    source: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
     article_id: Mapped[int | None] = mapped_column(Integer)
     first_seen: Mapped[datetime] = mapped_column(DateTime)
 
@@ -89,7 +89,7 @@ class SeenEntryRow(Base):
 class SourceHealthRow(Base):
     __tablename__ = "source_health"
 
-    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
     url: Mapped[str] = mapped_column(Text, default="")
     last_success: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -116,7 +116,7 @@ class LlmCacheRow(Base):
 
     __tablename__ = "llm_cache"
 
-    key: Mapped[str] = mapped_column(String(256), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
     response: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
