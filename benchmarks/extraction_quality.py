@@ -110,7 +110,32 @@ def main() -> int:
     print(f"| publisher (original outlet) | {counts['pub_ainews'] / n:.3f} | {counts['pub_traf'] / n:.3f} |")
     total = gate["right"] + gate["wrong"]
     print(f"\nquality gate agrees with the expected ok/junk label on {gate['right']}/{total} pages")
+    dev_set()
     return 0
+
+
+def dev_set() -> None:
+    """Text captures labelled by someone else: ../shared/corpus/labelled/analysis_dev.jsonl (excerpts
+    of real pages, often cut mid-article). Title and outlet labels are independent of this code."""
+    path = SHARED / "corpus" / "labelled" / "analysis_dev.jsonl"
+    if not path.exists():
+        return
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    n = Counter()
+    for row in rows:
+        art = extract(RawPage(url=row["url"], content=row["text"].encode(), content_type="text/plain"))
+        n["docs"] += 1
+        n["ok"] += art.extraction_ok
+        if row.get("title"):
+            n["titled"] += 1
+            n["title"] += art.title.strip() == row["title"].strip()
+        if art.extraction_ok:
+            n["publisher"] += art.publisher == row.get("outlet")
+    print(f"\n| labelled dev set: {n['docs']} text captures (independent labels) | ainews |")
+    print("|---|---|")
+    print(f"| passed the gate | {n['ok']}/{n['docs']} |")
+    print(f"| title exact match (docs with a labelled title) | {n['title']}/{n['titled']} |")
+    print(f"| publisher = labelled outlet (gated docs; labels include blogs/reposts) | {n['publisher']}/{n['ok']} |")
 
 
 if __name__ == "__main__":

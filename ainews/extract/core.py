@@ -29,7 +29,7 @@ def is_html(content: bytes, content_type: str = "") -> bool:
         return True
     if ctype.startswith("text/plain"):
         return False
-    head = content[:2048].lstrip()
+    head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     return head.startswith(b"<") and bool(_MARKUP.search(head[:1024]))
 
 
@@ -68,12 +68,20 @@ def _extract(raw: RawPage, assume_date: date | None) -> Article:
     article.lang = quality.language(body) if body else (parsed.lang or "ko")
     if article.lang == "und":
         article.lang = parsed.lang or "ko"
-    if ok and not article.title:
-        ok, reason = False, "no title"
+    if not article.title:
+        article.title = _fallback_title(article)
     if capped and ok:
         reason = f"input over {cap} bytes was cut before parsing"
     article.extraction_ok, article.extraction_reason = ok, reason
     return article
+
+
+def _fallback_title(article: Article) -> str:
+    """No headline on the page: the first subtitle, else the body's first sentence (cut at 80 characters)."""
+    if article.subtitles:
+        return article.subtitles[0]
+    first = re.split(r"(?<=[.?!])\s", article.body.strip(), maxsplit=1)[0] if article.body else ""
+    return first if len(first) <= 80 else first[:79].rstrip() + "…"
 
 
 def _apply_entry_and_date(article: Article, raw: RawPage, assume_date: date | None) -> None:

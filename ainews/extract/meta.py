@@ -24,21 +24,37 @@ _DATE = re.compile(
 _COMPACT = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 NAME = r"[가-힣]{2,4}"
-_REPORTER_PATTERNS = [
-    # [서울=뉴시스] 심지혜 기자 = / (서울=연합뉴스) 한상용 박형빈 오지은 기자 =
-    re.compile(r"[\[(][^\[\]()=]{1,15}=\s*(?P<pub>[^\[\]()]{1,25})[\])]\s*(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,6}?)"
-               r"\s*(?:선임|수석|객원)?(?:기자|특파원)\s*="),
-    # [미디어펜=이승규 기자] / | 스마트에프엔 = 양대규 기자 |
-    re.compile(r"[\[(|]\s*(?P<pub>[^\[\]=|]{1,20}?)\s*=\s*(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,6}?)\s*(?:기자|특파원)\s*[\])|]"),
-    # MBC뉴스 김윤미입니다.
+_NAMES = r"(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,6}?)"
+_ROLE = r"(?:선임|수석|객원)?(?:기자|특파원)"
+# Head patterns (datelines, byline brackets) are tried on the first 600 characters, tail patterns
+# (sign-offs, closing bylines) on the last 800; `pub` names the outlet where the pattern has one.
+_HEAD_PATTERNS = [
+    # [서울=뉴시스] 심지혜 기자 = / (서울=연합뉴스) 한상용 박형빈 오지은 기자 = / 【서울=뉴시스】이근홍 기자 =
+    re.compile(r"[\[(【][^\[\]()【】=]{1,15}=\s*(?P<pub>[^\[\]()【】]{1,25})[\])】]\s*" + _NAMES + r"\s*" + _ROLE
+               + r"\s*="),
+    # [서울=뉴시스 윤현성 기자]
+    re.compile(r"[\[(【][가-힣]{1,10}=\s*(?P<pub>[^\s\[\]=]{2,15})\s+" + _NAMES + r"\s*" + _ROLE + r"[\])】]"),
+    # [미디어펜=이승규 기자] / | 스마트에프엔 = 양대규 기자 | / [더팩트ㅣ장윤석 기자]
+    re.compile(r"[\[(|]\s*(?P<pub>[^\[\]=|ㅣ]{1,20}?)\s*[=ㅣ|]\s*" + _NAMES + r"\s*" + _ROLE + r"\s*[\])|]"),
+    # [조이뉴스24 이미영기자] / [딜사이트 박휴선 기자]
+    re.compile(r"\[(?P<pub>[^\[\]\s=]{2,15})\s+(?P<names>[가-힣]{2,4})\s*" + _ROLE + r"\]"),
+    # 시사위크=조윤찬 기자 / 투데이e코노믹 = 우혜정 기자 | / [소비자경제] 이동윤 기자 =
+    re.compile(r"^\s*\[?(?P<pub>[^\s=\[\]|]{2,15}?)\]?\s*=?\s*(?P<names>[가-힣]{2,4})\s*" + _ROLE + r"\s*[=|]",
+               re.M),
+    re.compile(r"^\s*(?P<pub>[^\s=\[\]|]{2,15})\s*=\s*(?P<names>[가-힣]{2,4})\s*" + _ROLE, re.M),
+]
+_TAIL_PATTERNS = [
+    # MBC뉴스 김윤미입니다. / 워싱턴에서 KBS 뉴스 김경수입니다.
     re.compile(r"^\s*(?:[가-힣]{1,10}에서\s+)?(?P<pub>[A-Za-z가-힣]{2,8}?)\s?뉴스\s?(?P<names>[가-힣]{2,4})입니다\.?\s*$",
                re.M),
     # 홍정수 기자 hong@donga.com / 김광태 기자(ktkim@dt.co.kr) / <박홍두 기자 phd@kyunghyang.com>
-    re.compile(r"(?:^|[\s<])(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,4}?)\s*(?:선임|수석)?(?:기자|특파원)\s*[(<]?\s*[\w.+-]+@[\w.-]+",
+    re.compile(r"(?:^|[\s<])" + r"(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,4}?)\s*" + _ROLE + r"\s*[(<]?\s*[\w.+-]+@[\w.-]+",
                re.M),
 ]
+_PLACES = {"서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "수원", "제주", "워싱턴", "뉴욕", "베이징",
+           "도쿄", "런던", "파리"}
 _NOT_NAMES = {"연합뉴스", "뉴시스", "기자", "사진", "영상", "서울", "제공", "취재", "입력", "수정", "이메일",
-              "최종수정"}
+              "최종수정", "댓글", "조회", "승인", "공유", "기사", "편집", "등록", "업데이트", "바로가기", "구독"}
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +72,11 @@ def host_of(url: str | None) -> str | None:
 
 def is_portal(host: str | None) -> bool:
     return bool(host) and any(host == p or host.endswith("." + p) for p in _publishers()["portals"])
+
+
+def known_publishers() -> set[str]:
+    """Canonical outlet names of the table."""
+    return set(_publishers()["aliases"].values()) | set(_publishers()["hosts"].values())
 
 
 def publisher_for_host(host: str | None) -> str | None:
@@ -105,9 +126,9 @@ def credit_line(line: str) -> str | None:
 def publisher_in_text(text: str) -> str | None:
     """Outlet named by a dateline, byline bracket, copyright line or broadcast sign-off."""
     head = text[:600]
-    for pattern in _REPORTER_PATTERNS[:2]:
+    for pattern in _HEAD_PATTERNS:
         m = pattern.search(head)
-        if m and (pub := canonical_publisher(m.group("pub"))):
+        if m and (pub := canonical_publisher(m.group("pub"))) and pub not in _PLACES:
             return pub
     aliases: dict[str, str] = _publishers()["aliases"]
     tail = text[-1500:]
@@ -117,7 +138,7 @@ def publisher_in_text(text: str) -> str | None:
         for alias in sorted(aliases, key=len, reverse=True):
             if alias in label:
                 return aliases[alias]
-    m = _REPORTER_PATTERNS[2].search(tail)
+    m = _TAIL_PATTERNS[0].search(tail)
     if m:
         return canonical_publisher(m.group("pub"))
     return None
@@ -126,7 +147,7 @@ def publisher_in_text(text: str) -> str | None:
 def reporters_in_text(text: str) -> list[str]:
     """Reporter names from datelines, byline brackets, sign-offs and closing bylines."""
     found: list[str] = []
-    for pattern, window in zip(_REPORTER_PATTERNS, ("head", "head", "tail", "tail"), strict=True):
+    for pattern, window in [(p, "head") for p in _HEAD_PATTERNS] + [(p, "tail") for p in _TAIL_PATTERNS]:
         chunk = text[:600] if window == "head" else text[-800:]
         for m in pattern.finditer(chunk):
             for name in re.split(r"[\s·,]+", m.group("names")):
@@ -181,12 +202,18 @@ def _build(g: dict) -> tuple[datetime | None, bool]:
     return dt, g.get("H") is not None
 
 
-def date_in_text(text: str) -> datetime | None:
+def date_in_text(text: str, labelled_only: bool = False) -> datetime | None:
     """First plausible publication date in a text: `입력`/`발행일`/`기사입력` first, then any date-time."""
-    for m in re.finditer(r"(?:기사입력|입력|발행일|등록|작성|송고)\s*[:：]?\s*", text):
+    for m in re.finditer(r"(?:기사입력|입력|발행일|등록|작성|송고|승인)\s*[:：]?\s*", text):
         dt, _ = parse_date(text[m.end(): m.end() + 40])
         if dt and _plausible(dt):
             return dt
+    for m in re.finditer(r"(?P<d>(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}\s+\d{1,2}:\d{2})\s*송고", text):
+        dt, _ = parse_date(m.group("d"))
+        if dt and _plausible(dt):
+            return dt
+    if labelled_only:
+        return None
     for m in _DATE.finditer(text):
         if m.group("H") is None:
             continue

@@ -36,7 +36,16 @@ def _text_rules() -> dict:
 
 def extract_text(text: str, url: str = "", entry_title: str | None = None) -> Parsed:
     """Article parts of a text capture."""
-    lines = [normalize_line(ln) for ln in text.splitlines()]
+    prefix = re.compile(_text_rules()["line_prefix"])
+    hint = None
+    lines = []
+    for raw_line in text.splitlines():
+        line = normalize_line(raw_line)
+        m = prefix.match(line)
+        if m:
+            hint = hint or meta.parse_date(m.group("date"))[0]
+            line = line[m.end():].strip()
+        lines.append(line)
     lines = _drop_tickers(lines)
     frag = _leaked_html(lines)
     if frag is not None:
@@ -48,17 +57,20 @@ def extract_text(text: str, url: str = "", entry_title: str | None = None) -> Pa
         block = lines[start:end + 1]
         parsed.paragraphs = clean_paragraphs(block)
         region = "\n".join(lines[start:min(len(lines), end + 15)])
-    header = [ln for ln in lines[max(0, start - 20):start] if ln]
+    header = [ln for ln in lines[:start] if ln][-20:]
     title, subtitles = _title(header, lines, entry_title)
     parsed.title = parsed.title or title
     if not parsed.subtitles:
         parsed.subtitles = subtitles
+    if not parsed.title and parsed.paragraphs and _headline_like(parsed.paragraphs[0]):
+        parsed.title = parsed.paragraphs.pop(0)
     parsed.paragraphs = [p for p in parsed.paragraphs if p not in parsed.subtitles and p != parsed.title]
     apply_credit(parsed)
     parsed.paragraphs = trim_tail(parsed.paragraphs)
     parsed.publisher = parsed.publisher or meta.publisher_in_text(region)
     parsed.reporters = parsed.reporters or meta.reporters_in_text(region)
-    parsed.published_at = parsed.published_at or _date(header, lines)
+    parsed.published_at = (parsed.published_at or _date(header, lines) or meta.date_in_text(region, labelled_only=True)
+                           or hint)
     return parsed
 
 
@@ -128,13 +140,14 @@ def _best_block(lines: list[str]) -> tuple[int, int]:
 
 
 def _title(header: list[str], lines: list[str], entry_title: str | None) -> tuple[str, list[str]]:
-    """Title and subtitles from the lines above the article block."""
+    """Title and subtitles from the lines above the article block.
+
+    Order: the current row of a board list; a line repeated in the header (captures often show
+    the headline twice); the feed entry's title; the first headline-like line.
+    """
     cfg = _text_rules()
-    furniture = re.compile(cfg["furniture"])
     board = re.compile(cfg["board_prefix"])
-    last_furniture = max((i for i, ln in enumerate(header) if furniture.match(ln)), default=-1)
-    header = header[last_furniture + 1:]
-    candidates = [ln for ln in header if _title_like(ln) and not drop_reason(ln)]
+    candidates = _candidates(header)
     title = ""
     row = re.compile(cfg["current_row"])
     for line in lines:
@@ -146,25 +159,55 @@ def _title(header: list[str], lines: list[str], entry_title: str | None) -> tupl
         repeated = [ln for ln in candidates if candidates.count(ln) > 1]
         if repeated:
             title = repeated[0]
-        elif entry_title and any(normalize_line(entry_title) in ln for ln in candidates) or entry_title:
+        elif entry_title:
             title = normalize_line(entry_title)
-        elif candidates:
-            title = candidates[0]
-    after = candidates[candidates.index(title) + 1:] if title in candidates else candidates
-    subtitles = [ln for ln in dict.fromkeys(after) if ln != title and not _caption_like(ln, lines)]
-    if title and title not in candidates and not entry_title:
-        subtitles = [ln for ln in dict.fromkeys(candidates) if not _caption_like(ln, lines)][:3]
+        else:
+            title = next((ln for ln in candidates if len(ln) >= 14), candidates[0] if candidates else "")
+    last = max((i for i, ln in enumerate(candidates) if ln == title), default=-1)
+    subtitles = [ln for ln in dict.fromkeys(candidates[last + 1:]) if ln != title and not _caption_like(ln, lines)]
     while True:
         stripped = board.sub("", title, count=1)
+        outlet = re.match(r"^\s*\[(?P<tag>[^\[\]]{1,12})\]\s*", stripped)
+        if outlet and meta.canonical_publisher(outlet.group("tag")) in meta.known_publishers():
+            stripped = stripped[outlet.end():]
         if stripped == title:
             break
         title = stripped
     return title.strip(), subtitles[:5]
 
 
+def _candidates(header: list[str]) -> list[str]:
+    """Header lines that could be a title or subtitle: not furniture, widgets, list items or boilerplate."""
+    cfg = _text_rules()
+    furniture, widget, label = re.compile(cfg["furniture"]), re.compile(cfg["widget"]), re.compile(cfg["list_label"])
+    out = []
+    for i, line in enumerate(header):
+        if furniture.match(line) or widget.match(line) or not _title_like(line) or drop_reason(line):
+            continue
+        if i > 0 and label.match(header[i - 1]):
+            continue
+        out.append(line)
+    return out
+
+
 def _title_like(line: str) -> bool:
-    return 8 <= len(line) <= 200 and bool(_HANGUL.search(line) or re.search(r"[A-Za-z]{3}", line)) and not (
-        _DATE_ONLY.match(line) or "@" in line)
+    """Could be a headline: 8-200 characters, words (Korean, or 4+ Latin words), no full sentence inside."""
+    words = _HANGUL.search(line) or len(re.findall(r"[A-Za-z]{2,}", line)) >= 4
+    return 8 <= len(line) <= 200 and bool(words) and not (
+        _DATE_ONLY.match(line) or "@" in line or _menu_like(line) or re.search(r"다\.(?:\s|$)", line))
+
+
+def _menu_like(line: str) -> bool:
+    """A run of short menu words without punctuation ("엔터경제 연예 스포츠 라이프& 피플 포토·영상")."""
+    tokens = line.split()
+    particles = sum(1 for t in tokens if t[-1] in "의과와을를이가은는에도로서만한된할고며")
+    return (len(tokens) >= 5 and all(len(t) <= 6 or t.isascii() for t in tokens) and particles == 0
+            and not re.search(r"[,'\"‘’“”…?!:()\[\]]", line))
+
+
+def _headline_like(line: str) -> bool:
+    """A first body line that is really the headline: short, no full stop, not a dateline."""
+    return 8 <= len(line) <= 100 and not line.endswith((".", "다", "요")) and _title_like(line)
 
 
 def _caption_like(line: str, lines: list[str]) -> bool:

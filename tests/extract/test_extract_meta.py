@@ -74,7 +74,7 @@ def test_copyright_line_names_the_outlet() -> None:
 @pytest.mark.parametrize(("url", "host", "publisher"), [
     ("https://www.aitimes.com/news/articleView.html?idxno=1", "aitimes.com", "AI타임스"),
     ("https://m.news.naver.com/article/001/1", "news.naver.com", None),
-    ("https://biz.chosun.com/x", "biz.chosun.com", "조선일보"),
+    ("https://biz.chosun.com/x", "biz.chosun.com", "조선비즈"),
     ("/tmp/page.html", None, None),
 ])
 def test_host_table(url: str, host: str | None, publisher: str | None) -> None:
