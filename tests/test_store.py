@@ -127,3 +127,17 @@ def _try_lock(url: str) -> str:
             return "acquired"
     except RunLocked:
         return "locked"
+
+
+def test_migrations_build_exactly_the_models_schema(any_db_url: str) -> None:
+    """A new column in schema.py without a migration would fail here (on both backends)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from ainews.store.schema import Base
+
+    store = Store(any_db_url)
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert [d for d in diff if d[0] != "remove_table"] == []
+    Store(any_db_url)  # opening again is a no-op at head
