@@ -48,3 +48,11 @@ def check(body: str) -> tuple[bool, str | None]:
     if lang == "en" and len(_LATIN_WORD.findall(text)) < 40:
         return False, "mostly non-Korean: too little text in either language"
     return True, None
+
+
+def check_body(title: str, body: str) -> tuple[bool, str | None]:
+    """Gate for bodies that did not come through extract() (imported digests): same rules, plus a
+    body that only repeats the title is not an article."""
+    if body.strip() and title.strip() and body.strip() == title.strip():
+        return False, "body only repeats the title"
+    return check(body)

@@ -49,3 +49,9 @@ def test_list_page_html_is_not_an_article() -> None:
     a = extract(RawPage(url="https://example.kr/list", content=page.encode(), content_type="text/html"))
     assert not a.extraction_ok
     assert a.extraction_reason
+
+
+def test_check_body_for_imported_digest_items() -> None:
+    assert quality.check_body("제목", ARTICLE) == (True, None)
+    assert quality.check_body("제목", CHROME)[0] is False
+    assert quality.check_body("같은 문장입니다.", "같은 문장입니다.") == (False, "body only repeats the title")
