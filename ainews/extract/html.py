@@ -7,6 +7,7 @@ site rule yields a body, always on text we decoded ourselves (it mis-guesses Kor
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,9 @@ BLOCK = frozenset({"p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5
 SKIP = frozenset({"script", "style", "noscript", "iframe", "template", "svg", "button", "select", "textarea",
                   "input", "video", "audio", "object", "-comment", "head"})
 MIN_RULE_BODY = 80
+# trafilatura logs "discarding data: None" at WARNING for every page it finds empty; a failed
+# extraction is reported through extraction_reason instead.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 @dataclass(slots=True)
