@@ -23,6 +23,7 @@ import logging
 import random
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -76,6 +77,7 @@ class _Host:
 
     slots: asyncio.Semaphore
     delay: float
+    gate: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_start: float = float("-inf")
     requests: int = 0
 
@@ -255,24 +257,45 @@ class Fetcher:
         return host
 
     async def _attempt(self, url: str, headers: dict[str, str], max_bytes: int) -> _Body:
+        """One request under the limits. Pacing counts from when request headers hit the socket:
+        the host's gate stays closed from the pacing check until then, so a slow connect or a busy
+        loop cannot bunch two requests together on the wire."""
         host = self._host(url)
         loop = asyncio.get_running_loop()
         async with host.slots:
             while (wait := host.last_start + host.delay - loop.time()) > 0:
                 await asyncio.sleep(wait)
             async with self._global:
-                while (wait := host.last_start + host.delay - loop.time()) > 0:
-                    await asyncio.sleep(wait)
-                host.last_start = loop.time()
-                host.requests += 1
-                self.requests += 1
-                return await self._send(url, headers, max_bytes)
+                await host.gate.acquire()
+                opened = False
 
-    async def _send(self, url: str, headers: dict[str, str], max_bytes: int) -> _Body:
+                def open_gate() -> None:
+                    nonlocal opened
+                    if not opened:
+                        opened = True
+                        host.last_start = loop.time()
+                        host.gate.release()
+
+                async def trace(event: str, _info: dict) -> None:
+                    if event.endswith("send_request_headers.complete"):
+                        open_gate()
+
+                try:
+                    while (wait := host.last_start + host.delay - loop.time()) > 0:
+                        await asyncio.sleep(wait)
+                    host.last_start = loop.time()
+                    host.requests += 1
+                    self.requests += 1
+                    return await self._send(url, headers, max_bytes, trace)
+                finally:
+                    open_gate()
+
+    async def _send(self, url: str, headers: dict[str, str], max_bytes: int, trace: Callable) -> _Body:
         assert self._client is not None, "use Fetcher inside 'async with'"
         try:
             async with asyncio.timeout(self.http.timeout):
-                async with self._client.stream("GET", url, headers=headers) as response:
+                async with self._client.stream("GET", url, headers=headers,
+                                               extensions={"trace": trace}) as response:
                     body = _Body(response.status_code, response.headers)
                     if 200 <= response.status_code < 300:
                         body.content, body.truncated = await _read_capped(response, max_bytes)

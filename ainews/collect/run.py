@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,7 +87,13 @@ class _Run:
         self.report = CollectReport()
         self.claimed: set[str] = set()
         self.extractor = Extractor()
+        # Store reads/writes per article cost milliseconds each: one thread does them in order,
+        # so the event loop keeps fetching (SQLite releases the GIL while it works).
+        self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ainews-store")
         self.health = {row["name"]: row for row in store.source_health()}
+
+    async def in_db(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.db, fn, *args)
 
     def progress(self, event: str, **fields: Any) -> None:
         """Tell the caller's callback; a failing callback is logged, never stops the run."""
@@ -104,10 +111,11 @@ class _Run:
 
 
 def entry_keys(entry: FeedEntry) -> list[str]:
-    """Seen-table keys of a feed item: its normalized URL and, when given, its GUID."""
+    """Seen-table keys of a feed item: its normalized URL and its GUID unless that is the same URL."""
     keys = ["url:" + normalize_url(entry.url)]
-    if entry.guid:
-        keys.append("guid:" + entry.guid.strip())
+    guid = (entry.guid or "").strip()
+    if guid and not (guid.startswith(("http://", "https://")) and normalize_url(guid) == keys[0][4:]):
+        keys.append("guid:" + guid)
     return keys
 
 
@@ -122,6 +130,7 @@ async def collect(settings: Settings, store: Store, sources: list[Source], *, al
             await asyncio.gather(*(_collect_source(run, source) for source in enabled))
         finally:
             run.extractor.close()
+            run.db.shutdown(wait=True)
         run.report.requests = fetcher.requests
     return run.report
 
@@ -139,7 +148,8 @@ async def _collect_source(run: _Run, source: Source) -> None:
     if index.unchanged:
         _finish_source(run, source, None, (run.health.get(source.name) or {}).get("items_found") or 0)
         return
-    new, capped = _select_new(run, source, index.entries)
+    known = await run.in_db(_known_flags, run.store, index.entries)
+    new, capped = _select_new(run, source, index.entries, known)
     run.progress("articles", total=len(new))
     outcomes = await asyncio.gather(*(_collect_article(run, source, entry) for entry in new))
     complete = all(outcomes) and not capped
@@ -195,19 +205,23 @@ async def _read_sitemap(run: _Run, source: Source, page: RawPage, index: _Index)
             index.error = index.error or sub.error
 
 
-def _is_known(store: Store, entry: FeedEntry) -> bool:
-    """Handled in an earlier run: a seen GUID/URL, or an article already stored under this URL."""
-    keys = entry_keys(entry)
-    return any(store.is_seen(k) for k in keys) or store.find_article_id(keys[0]) is not None
+def _known_flags(store: Store, entries: list[FeedEntry]) -> list[bool]:
+    """Per entry: handled in an earlier run (a seen GUID/URL, or an article stored under this URL)."""
+    flags = []
+    for entry in entries:
+        keys = entry_keys(entry)
+        flags.append(any(store.is_seen(k) for k in keys) or store.find_article_id(keys[0]) is not None)
+    return flags
 
 
-def _select_new(run: _Run, source: Source, entries: list[FeedEntry]) -> tuple[list[FeedEntry], bool]:
+def _select_new(run: _Run, source: Source, entries: list[FeedEntry],
+                known: list[bool]) -> tuple[list[FeedEntry], bool]:
     """New entries to fetch, claimed for this source, at most `max_items`; and whether some were cut."""
     chosen: list[FeedEntry] = []
     capped = False
-    for entry in entries:
+    for entry, seen_before in zip(entries, known, strict=True):
         keys = entry_keys(entry)
-        if any(k in run.claimed for k in keys) or _is_known(run.store, entry):
+        if seen_before or any(k in run.claimed for k in keys):
             run.report.articles_seen += 1
             continue
         if len(chosen) >= source.max_items:
@@ -228,7 +242,7 @@ async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
         page.source, page.entry = source.name, entry
         article = await run.extractor.extract(page)
         article.source = article.source or source.name
-        created = _store_article(run.store, article, page, entry)
+        created = await run.in_db(_store_article, run.store, article, page, entry)
         if created:
             run.report.articles_new += 1
         else:

@@ -24,6 +24,7 @@ class Request:
     path: str
     headers: dict[str, str]
     at: float  # time.monotonic() when the request line arrived
+    nth: int = 0  # 0 for the first request on its connection, 1 for the next...
 
 
 @dataclass
@@ -96,10 +97,11 @@ class TestServer:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         host = writer.get_extra_info("sockname")[0]
         try:
-            while True:
+            for nth in range(1_000_000):
                 request = await _read_request(reader, host)
                 if request is None:
                     return
+                request.nth = nth
                 self.log.append(request)
                 route = self.routes.get(request.path)
                 if route is None:
