@@ -55,12 +55,14 @@ def _extract(raw: RawPage, assume_date: date | None) -> Article:
     entry_title = raw.entry.title if raw.entry else None
     parsed: Parsed = extract_html(text, raw.url, host) if html else extract_text(text, raw.url, entry_title)
     body = "\n\n".join(parsed.paragraphs)
+    canonical = _absolute(parsed.canonical_url, raw.url)
+    host = host or meta.host_of(canonical) or parsed.host_hint
     evidence = parsed.raw_text or body
     publisher = parsed.publisher or meta.publisher_in_text(evidence) or meta.publisher_for_host(host)
     article = Article(
         url=raw.url, title=parsed.title, body=body, subtitles=parsed.subtitles, publisher=publisher,
         reporters=parsed.reporters or meta.reporters_in_text(evidence), published_at=parsed.published_at,
-        canonical_url=_absolute(parsed.canonical_url, raw.url), host=host, content_hash=_hash(raw),
+        canonical_url=canonical, host=host, content_hash=_hash(raw),
         source=raw.source,
     )
     _apply_entry_and_date(article, raw, assume_date)

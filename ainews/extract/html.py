@@ -44,6 +44,7 @@ class Parsed:
     lang: str | None = None
     method: str = ""
     raw_text: str = ""
+    host_hint: str | None = None
 
 
 def node_lines(node: LexborNode, max_link_ratio: float = 1.0) -> list[str]:

@@ -21,6 +21,7 @@ _TAG = re.compile(r"</?(?:p|div|br|span|strong|section|figure|img|h\d|em|b|a|ul|
 _HANGUL = re.compile(r"[가-힣]")
 _SENTENCE_END = re.compile(r"[.?!。…][\"'”’」』)\]]*$")
 _LONG_END = re.compile(r"(?:다|요|까|죠)[\"'”’」』)\]]*$")
+_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.|m\.)?((?:[a-z0-9-]+\.)+[a-z]{2,6})/?$", re.I)
 _DATE_ONLY = re.compile(r"^[\d\s:.\-/년월일()오전후AMP]+$")
 
 
@@ -67,6 +68,7 @@ def extract_text(text: str, url: str = "", entry_title: str | None = None) -> Pa
     parsed.paragraphs = [p for p in parsed.paragraphs if p not in parsed.subtitles and p != parsed.title]
     apply_credit(parsed)
     parsed.paragraphs = trim_tail(parsed.paragraphs)
+    parsed.host_hint = next((m.group(1).lower() for ln in lines[:start] if (m := _DOMAIN.match(ln))), None)
     parsed.publisher = parsed.publisher or meta.publisher_in_text(region)
     parsed.reporters = parsed.reporters or meta.reporters_in_text(region)
     parsed.published_at = (parsed.published_at or _date(header, lines) or meta.date_in_text(region, labelled_only=True)

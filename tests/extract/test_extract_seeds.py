@@ -99,3 +99,12 @@ def test_seed_000_chrome_only_body_is_flagged() -> None:
                         content=chrome.encode(), content_type="text/plain"))
     assert not a.extraction_ok
     assert a.extraction_reason
+
+
+def test_host_comes_from_the_page_when_the_url_is_a_local_file() -> None:
+    sentence = "국내 스타트업이 매개변수 30억개 규모의 소형 언어모델을 공개하고 높은 점수를 받았다고 밝혔다."
+    text = "www.aitimes.com\n로그인\n국산 소형 언어모델, 추론 벤치마크서 해외 모델 앞서\n" + "\n".join([sentence] * 4)
+    a = extract(RawPage(url="/tmp/capture.txt", content=text.encode(), content_type="text/plain"))
+    assert a.host == "aitimes.com"
+    assert a.publisher == "AI타임스"
+    assert a.title == "국산 소형 언어모델, 추론 벤치마크서 해외 모델 앞서"
