@@ -181,3 +181,12 @@ def test_conditional_get_uses_store_validators(server, store, settings) -> None:
 
     first, second, third = _run(go())
     assert first.status == 200 and second.not_modified and second.page is None and third.status == 200
+
+
+def test_robots_crawl_delay_slows_the_host(server, settings) -> None:
+    server.routes["/robots.txt"] = Response(body=b"User-agent: *\nCrawl-delay: 1\n")
+    for i in range(2):
+        server.routes[f"/c{i}"] = Response(body=b"ok")
+    _run(_fetch_all(settings, [server.url("/c0"), server.url("/c1")]))
+    times = sorted(r.at for r in server.log)
+    assert len(times) == 3 and min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.95
