@@ -372,6 +372,44 @@ def publish_cmd(
         _print_run_report(report, as_json=False)
 
 
+@app.command()
+@user_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web app over the store: daily digest, archive, filters, search, stories, trends, /api/."""
+    import uvicorn
+
+    from ainews.web.app import create_app
+
+    settings = state.settings()
+    uvicorn.run(create_app(state.store(settings), settings), host=host, port=port, log_level="info")
+
+
+@app.command("search")
+@user_errors
+def search_cmd(
+    query: Annotated[str, typer.Argument(help="Words to find (Korean or English).")],
+    limit: Annotated[int, typer.Option(help="Number of results.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    rebuild: Annotated[bool, typer.Option(help="Rebuild the search index first.")] = False,
+) -> None:
+    """Full-text search over stored articles (the index catches up on new articles first)."""
+    from ainews.store.search import SearchIndex
+
+    index = SearchIndex(state.store(state.settings()))
+    index.rebuild() if rebuild else index.sync()
+    for hit in index.search(query, limit):
+        a = hit.article
+        if as_json:
+            typer.echo(json.dumps({"id": a.id, "title": a.title, "url": a.url, "publisher": a.publisher,
+                                   "published_at": a.published_at.isoformat() if a.published_at else None,
+                                   "score": hit.score}, ensure_ascii=False))
+        else:
+            typer.echo(f"{str(a.day or ''):<10}  {a.publisher or '-':<12}  {a.title}  {a.url}")
+
+
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
                     transient=True, disable=not err.is_terminal)

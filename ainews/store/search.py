@@ -41,7 +41,9 @@ BATCH = 200
 WEIGHTS = (8.0, 3.0, 1.0, 4.0)  # bm25 weights: title, summary, body, tags
 SNIPPET_CHARS = 160
 
+INDEX_VERSION = "2"  # bump when tokenization or columns change: the index then rebuilds itself
 DDL = [
+    "CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS search_docs (article_id INTEGER PRIMARY KEY, updated_at TEXT,"
     " analysis_version TEXT)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_morph USING fts5(title, summary, body, tags,"
@@ -385,6 +387,11 @@ class SearchIndex:
             with store.engine.begin() as conn:
                 for ddl in DDL:
                     conn.exec_driver_sql(ddl)
+                found = conn.exec_driver_sql("SELECT value FROM search_meta WHERE key = 'version'").scalar()
+                if found != INDEX_VERSION:  # built by other rules: forget it, sync() rebuilds
+                    for table in ("search_docs", "search_morph", "search_trigram"):
+                        conn.exec_driver_sql(f"DELETE FROM {table}")
+                    conn.exec_driver_sql("INSERT OR REPLACE INTO search_meta VALUES ('version', ?)", (INDEX_VERSION,))
 
     # writing
 
