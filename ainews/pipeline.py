@@ -245,6 +245,9 @@ def run_demo(out_dir: Path, progress: Progress | None = None) -> list[Path]:
 
 # --- publish and deliver (publish/: markdown, JSON, site, feeds, archive; delivery) ------------------
 
+PUBLISH_CACHE = Path(".ainews-cache") / "days.json"  # light forms of published days, keyed by hash
+
+
 @dataclass
 class PublishResult:
     """What publishing wrote: the days' files and everything refreshed around them."""
@@ -294,7 +297,8 @@ def refresh_outputs(settings: Settings, out_dir: Path, site_url: str = "", weekl
 
     result = result or PublishResult()
     digests, site_dir = out_dir / "digests", out_dir / "site"
-    days = jsonout.load_days(digests)
+    docs = jsonout.load_day_docs(digests, out_dir / PUBLISH_CACHE)
+    days = [doc.lite for doc in docs]
     outputs: list[tuple[Path, str]] = []
     for day in sorted(set(weekly or [])):
         outputs.append((digests / "weekly" / f"{archive.week_label(day)}.md", archive.render_weekly(days, day)))
@@ -303,7 +307,7 @@ def refresh_outputs(settings: Settings, out_dir: Path, site_url: str = "", weekl
     title = settings.web.site_title
     atom, rss = feed.digest_feeds(days, title, site_url)
     story_atom, story_rss = feed.story_feeds(days, title, site_url)
-    built = site.build_site(site_dir, days, title, settings.digest_body_chars)
+    built = site.build_site(site_dir, docs, title, settings.digest_body_chars)
     result.written += built.written
     outputs += [(site_dir / "atom.xml", atom), (site_dir / "rss.xml", rss),
                 (site_dir / "stories.atom.xml", story_atom), (site_dir / "stories.rss.xml", story_rss)]

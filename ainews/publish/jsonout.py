@@ -152,3 +152,63 @@ def load_days(digests_dir: Path) -> list[dict[str, Any]]:
             found.append(data)
     found.sort(key=lambda d: d["day"])
     return found
+
+
+# --- the published days, read back cheaply ----------------------------------------------------------
+
+LITE_DROP = ("body", "subtitles", "imported", "reasons", "reporters", "content_hash", "extraction_reason")
+
+
+def lite(data: dict[str, Any]) -> dict[str, Any]:
+    """A day without article bodies and other bulky fields: what indexes, feeds and archives need."""
+    items = [{k: v for k, v in item.items() if k not in LITE_DROP} for item in data.get("items") or []]
+    return {k: v for k, v in data.items() if k not in {"items", "excluded"}} | {"items": items}
+
+
+class DayDoc:
+    """One published day: its light form always, the full document parsed only when asked for."""
+
+    def __init__(self, path: Path, sha: str, light: dict[str, Any], full: dict[str, Any] | None = None) -> None:
+        self.path, self.sha, self.lite = path, sha, light
+        self.day: str = light["day"]
+        self._full = full
+
+    def full(self) -> dict[str, Any]:
+        if self._full is None:
+            self._full = load_day(self.path) or {**self.lite, "items": []}
+        return self._full
+
+
+def load_day_docs(digests_dir: Path, cache_file: Path | None = None) -> list[DayDoc]:
+    """Every published day, oldest first. With `cache_file`, days whose JSON bytes did not change
+    since the last call are not parsed again (the light forms are kept there, keyed by hash)."""
+    import hashlib
+
+    cache: dict[str, Any] = {}
+    if cache_file is not None and cache_file.is_file():
+        try:
+            cache = json.loads(cache_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            cache = {}
+    docs: list[DayDoc] = []
+    pattern = "[0-9][0-9][0-9][0-9]/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json"
+    for path in sorted(digests_dir.glob(pattern), key=str):
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        sha = hashlib.sha1(raw).hexdigest()
+        hit = cache.get(path.stem)
+        if isinstance(hit, dict) and hit.get("sha") == sha and isinstance(hit.get("lite"), dict):
+            docs.append(DayDoc(path, sha, hit["lite"]))
+            continue
+        data = load_day(path)
+        if data is not None:
+            docs.append(DayDoc(path, sha, lite(data), data))
+    docs.sort(key=lambda d: d.day)
+    if cache_file is not None:
+        fresh = {d.path.stem: {"sha": d.sha, "lite": d.lite} for d in docs}
+        if fresh != cache:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            cache_file.write_text(json.dumps(fresh, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    return docs

@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -23,12 +23,14 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ainews.publish.jsonout import DayDoc
 from ainews.publish.markdown import clip, korean_date, safe_url
 
 TEMPLATES = Path(__file__).parent / "templates"
 SITE_VERSION = "1"
 MANIFEST = ".manifest.json"
 STORY_INDEX_LIMIT = 300
+GROUP_PAGE_ENTRIES = 100
 
 
 @dataclass
@@ -79,18 +81,22 @@ class _Writer:
         self.new: dict[str, str] = {}
         self.result = SiteResult()
 
-    def page(self, rel: str, template: str, context: dict[str, Any]) -> None:
-        key = hashlib.sha1((templates_hash() + template).encode())
-        key.update(json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
-        digest = key.hexdigest()
-        self.new[rel] = digest
+    def page(self, rel: str, template: str, context: dict[str, Any] | Callable[[], dict[str, Any]],
+             key: Any = None) -> None:
+        """Render `template` to `rel` unless its inputs (`key`, else the context itself) are unchanged.
+        A callable context is only built when the page is really rendered."""
+        digest = hashlib.sha1((templates_hash() + template).encode())
+        basis = key if key is not None else context
+        digest.update(json.dumps(basis, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+        fingerprint = digest.hexdigest()
+        self.new[rel] = fingerprint
         path = self.site_dir / rel
-        if self.old.get(rel) == digest and path.exists():
+        if self.old.get(rel) == fingerprint and path.exists():
             self.result.unchanged += 1
             return
+        values = context() if callable(context) else context
         root = "../" * rel.count("/")
-        text = environment().get_template(template).render(root=root, **context)
-        self.write(path, text)
+        self.write(path, environment().get_template(template).render(root=root, **values))
 
     def write(self, path: Path, text: str) -> None:
         if _write_if_changed(path, text):
@@ -180,31 +186,41 @@ def _catalog(groups: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
 
 # --- the build ------------------------------------------------------------------------------------
 
-def build_site(site_dir: Path, days: Iterable[dict[str, Any]], site_title: str = "AI 뉴스",
+def build_site(site_dir: Path, docs: Iterable[DayDoc], site_title: str = "AI 뉴스",
                body_chars: int = 1500) -> SiteResult:
-    """Write (or refresh) the whole site for these days; only changed pages are rendered."""
-    days = sorted(days, key=lambda d: d["day"])
+    """Write (or refresh) the whole site for these days; only pages whose inputs changed are rendered.
+
+    Day pages are keyed by their JSON's hash, so old days are neither parsed nor rendered again."""
+    docs = sorted(docs, key=lambda d: d.day)
+    days = [d.lite for d in docs]
     site_dir.mkdir(parents=True, exist_ok=True)
     writer = _Writer(site_dir)
     writer.write(site_dir / "style.css", (TEMPLATES / "style.css").read_text(encoding="utf-8"))
     index = _index(days)
     followable = {sid for sid, rec in index.stories.items() if _followable(rec)}
     base = {"site_title": site_title, "body_chars": body_chars}
-    names = [d["day"] for d in days]
-    for i, data in enumerate(days):
-        writer.page(f"days/{data['day']}.html", "day.html", {
-            **base, "day": data, "prev_day": names[i - 1] if i else None,
-            "next_day": names[i + 1] if i + 1 < len(names) else None,
-            "story_pages": _story_ids(data, followable)})
-    latest = days[-1] if days else _empty_day()
-    writer.page("index.html", "index.html", {
-        **base, "day": latest, "prev_day": names[-2] if len(names) > 1 else None, "next_day": None,
-        "story_pages": _story_ids(latest, followable)})
+    names = [d.day for d in docs]
+    for i, doc in enumerate(docs):
+        around = {"prev_day": names[i - 1] if i else None, "next_day": names[i + 1] if i + 1 < len(names) else None,
+                  "story_pages": _story_ids(doc.lite, followable)}
+        writer.page(f"days/{doc.day}.html", "day.html", _day_context(base, doc, around),
+                    key={**base, **around, "sha": doc.sha})
+    latest = {"prev_day": names[-2] if len(names) > 1 else None, "next_day": None,
+              "story_pages": _story_ids(docs[-1].lite, followable) if docs else []}
+    if docs:
+        writer.page("index.html", "index.html", _day_context(base, docs[-1], latest),
+                    key={**base, **latest, "sha": docs[-1].sha})
+    else:
+        writer.page("index.html", "index.html", {**base, **latest, "day": _empty_day()})
     writer.page("archive.html", "archive.html", {**base, "archive": _archive(days)})
     _group_pages(writer, base, "tags", "태그", index.tags, lambda n: f"#{n}")
     _group_pages(writer, base, "companies", "기업", index.companies, lambda n: n)
     _story_pages(writer, base, index, sorted(followable))
     return writer.finish()
+
+
+def _day_context(base: dict[str, Any], doc: DayDoc, around: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+    return lambda: {**base, **around, "day": doc.full()}
 
 
 def _followable(record: dict[str, Any]) -> bool:
@@ -232,14 +248,28 @@ def _archive(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _group_pages(writer: _Writer, base: dict[str, Any], folder: str, kind: str,
-                 groups: dict[str, list[dict[str, Any]]], label: Any) -> None:
+                 groups: dict[str, list[dict[str, Any]]], label: Callable[[str], str]) -> None:
+    """An index of names; per name its newest entries and one page per month (so a new day
+    re-renders only the name's first page and its current month)."""
     catalog = _catalog(groups)
     for entry in catalog:
         entry["label"] = label(entry["name"])
     writer.page(f"{folder}/index.html", "catalog.html", {**base, "heading": kind, "names": catalog})
     for name, entries in groups.items():
-        writer.page(f"{folder}/{slug(name)}.html", "list.html",
-                    {**base, "heading": label(name), "kind_label": kind, "entries": entries})
+        name_slug = slug(name)
+        months: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for entry in entries:
+            months[entry["day"][:7]].append(entry)
+        month_list = [{"month": m, "count": len(v), "href": f"{name_slug}.{m}.html"}
+                      for m, v in sorted(months.items(), reverse=True)]
+        common = {**base, "heading": label(name), "kind_label": kind, "first_page": f"{name_slug}.html"}
+        writer.page(f"{folder}/{name_slug}.html", "list.html",
+                    {**common, "entries": entries[:GROUP_PAGE_ENTRIES], "month": None, "months": month_list,
+                     "total": len(entries)})
+        for month, month_entries in months.items():  # nothing here depends on other months
+            writer.page(f"{folder}/{name_slug}.{month}.html", "list.html",
+                        {**common, "entries": month_entries, "month": month, "months": [],
+                         "total": len(month_entries)})
 
 
 def _story_pages(writer: _Writer, base: dict[str, Any], index: _Index, story_ids: list[str]) -> None:
