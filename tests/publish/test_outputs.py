@@ -78,6 +78,9 @@ def test_readme_index_and_weekly(published: tuple[Path, Store, Settings]) -> Non
     first = re.search(r"^### 1\. (.+)$", weekly, re.M)
     assert first and "삼성전자 AI 반도체" in first.group(1)  # the story seen on two days by three outlets
     assert "weekly/2026-W04.md" in readme
+    for name, text in (("readme.html", readme), ("weekly.html", weekly)):  # hostile titles stay text
+        (out / name).write_text(MarkdownIt("commonmark", {"html": True}).render(text), encoding="utf-8")
+        assert_inert(out / name)
 
 
 def test_site_links_resolve_and_everything_is_inert(published: tuple[Path, Store, Settings]) -> None:
@@ -133,8 +136,12 @@ def test_feeds_parse_back(published: tuple[Path, Store, Settings]) -> None:
     rss = feedparser.parse((out / "site" / "rss.xml").read_bytes())
     assert rss.version == "rss20" and len(rss.entries) == len(DAYS)
     # the raw entry HTML (before any feed reader's sanitizer) is inert on its own
-    ns = {"a": "http://www.w3.org/2005/Atom"}
-    for i, content in enumerate(ET.fromstring((out / "site" / "atom.xml").read_bytes()).iterfind(".//a:content", ns)):
+    ns = {"a": "http://www.w3.org/2005/Atom", "content": "http://purl.org/rss/1.0/modules/content/"}
+    bodies = [*ET.fromstring((out / "site" / "atom.xml").read_bytes()).iterfind(".//a:content", ns),
+              *ET.fromstring((out / "site" / "rss.xml").read_bytes()).iterfind(".//content:encoded", ns),
+              *ET.fromstring((out / "site" / "stories.rss.xml").read_bytes()).iterfind(".//content:encoded", ns)]
+    assert len(bodies) > 2 * len(DAYS)
+    for i, content in enumerate(bodies):
         page = out / f"entry{i}.html"
         page.write_text(content.text or "", encoding="utf-8")
         assert_inert(page)
