@@ -287,16 +287,16 @@ def _open_input(path: Path):  # noqa: ANN202 - a text file context manager
     return path.open(encoding="utf-8")
 
 
-SITE_URL_HELP = "Public address of site/ (for feed and message links) [env: AINEWS_SITE_URL]."
+SITE_URL_HELP = "Public address of site/ (for feed and message links) (env: AINEWS_SITE_URL)."
 
 
 @app.command("run")
 @user_errors
 def run_cmd(
-    sources: Annotated[str | None, typer.Option(help="Sources TOML (only these) [default: bundled + config].")] = None,
+    sources: Annotated[str | None, typer.Option(help="Sources TOML (only these) (default: bundled + config).")] = None,
     allow_private: Annotated[bool, typer.Option(help="Allow sources on private/loopback addresses.")] = False,
-    day: Annotated[str | None, typer.Option("--date", help="Day (YYYY-MM-DD, KST) [default: today].")] = None,
-    out: Annotated[Path | None, typer.Option(help="Folder for digests/ and site/ [default: output_dir].")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="Day (YYYY-MM-DD, KST) (default: today).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for digests/ and site/ (default: output_dir).")] = None,
     no_deliver: Annotated[bool, typer.Option("--no-deliver", help="Publish only; send nothing.")] = False,
     weekly: Annotated[bool, typer.Option("--weekly", help="Also write the week's digest (digests/weekly/).")] = False,
     site_url: Annotated[str | None, typer.Option(help=SITE_URL_HELP)] = None,
@@ -341,8 +341,8 @@ def _print_run_report(report: pipeline.RunReport, as_json: bool) -> None:
 @app.command("publish")
 @user_errors
 def publish_cmd(
-    day: Annotated[str | None, typer.Option("--date", help="One day (YYYY-MM-DD) [default: every day].")] = None,
-    out: Annotated[Path | None, typer.Option(help="Folder for digests/ and site/ [default: output_dir].")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="One day (YYYY-MM-DD) (default: every day).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for digests/ and site/ (default: output_dir).")] = None,
     weekly: Annotated[bool, typer.Option("--weekly", help="Also write weekly digests (digests/weekly/).")] = False,
     site_url: Annotated[str | None, typer.Option(help=SITE_URL_HELP)] = None,
     deliver: Annotated[bool, typer.Option("--deliver", help="Also deliver the day (needs --date).")] = False,
