@@ -293,12 +293,43 @@ def _all_secrets(settings: Settings, env: Mapping[str, str]) -> list[str]:
     return [env.get(n, "") for n in names if n]
 
 
+class _Redacting(logging.Filter):
+    """Rewrites log records of HTTP libraries (which log request URLs) so no secret gets through."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message, self.secrets)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+NOISY_LOGGERS = ("httpx", "httpcore", "smtplib")
+
+
 def deliver_day(store: Store, settings: Settings, data: dict[str, Any], site_url: str = "",
                 env: Mapping[str, str] | None = None) -> list[Outcome]:
     """Send the day to every configured channel that has not received it yet; log each result."""
     env = os.environ if env is None else env
-    day = date.fromisoformat(data["day"])
     secrets = _all_secrets(settings, env)
+    guard = _Redacting(secrets)
+    loggers = [logging.getLogger(name) for name in NOISY_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(guard)
+    try:
+        return _deliver(store, settings, data, site_url, env, secrets)
+    finally:
+        for logger in loggers:
+            logger.removeFilter(guard)
+
+
+def _deliver(store: Store, settings: Settings, data: dict[str, Any], site_url: str, env: Mapping[str, str],
+             secrets: list[str]) -> list[Outcome]:
+    day = date.fromisoformat(data["day"])
     outcomes = []
     for channel in CHANNELS:
         if not channel.configured(settings):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import json
+import logging
 import re
 import socket
 from datetime import date
@@ -106,7 +107,8 @@ def test_slack_escapes_hostile_text() -> None:
 
 
 def test_telegram_split_and_html(setup: tuple[Store, Settings, Path], httpserver: HTTPServer,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                 monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)  # as with `ainews -v`: HTTP libraries log every request URL
     store, settings, out = setup
     messages: list[dict] = []
 
@@ -130,6 +132,8 @@ def test_telegram_split_and_html(setup: tuple[Store, Settings, Path], httpserver
         ranks += [int(r) for r in re.findall(r"<b>(\d+)\.</b>", text)]
     assert ranks == list(range(1, 48))  # every item, in order, none split across messages
     assert pipeline.deliver_day(store, settings, DAY, out)[1].status == "already-sent"
+    ours = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("werkzeug"))  # not the receiver
+    assert "/bot***/sendMessage" in ours and TOKEN not in ours  # the bot token never reaches our logs
 
 
 def test_split_messages_respects_the_limit() -> None:
