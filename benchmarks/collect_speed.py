@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import resource
 import sys
 import tempfile
@@ -84,10 +85,19 @@ def gaps(times: dict[str, list[float]]) -> list[float]:
     return [b - a for ts in times.values() for a, b in zip(ts, ts[1:], strict=False)]
 
 
-def run_once(settings: Settings, store: Store, sources: list[Source]) -> tuple[float, object]:
-    start = time.perf_counter()
+def cpu_seconds() -> tuple[float, float]:
+    """CPU used so far by this process (event loop + store thread) and by finished children
+    (the extraction workers, which collect() shuts down at the end of each run)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def run_once(settings: Settings, store: Store, sources: list[Source]) -> tuple[float, object, tuple[float, float]]:
+    start, (own0, kids0) = time.perf_counter(), cpu_seconds()
     report = asyncio.run(collect(settings, store, sources, allow_private=True))
-    return time.perf_counter() - start, report
+    own1, kids1 = cpu_seconds()
+    return time.perf_counter() - start, report, (own1 - own0, kids1 - kids0)
 
 
 def main() -> int:
@@ -119,13 +129,15 @@ def main() -> int:
             store = Store(f"sqlite:///{Path(tmp) / 'bench.db'}")
             settings = Settings(db=str(Path(tmp) / "bench.db"), http=http)
             for label in ("first run", "second run"):
-                wall, report = run_once(settings, store, sources)
+                wall, report, (cpu_main, cpu_extract) = run_once(settings, store, sources)
                 here.send("stats")
                 seen = here.recv()
                 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 print(f"{label}: {wall:.1f} s wall, {report.requests} requests, {report.requests / wall:.0f} req/s, "
                       f"{report.articles_new} new / {report.articles_seen} seen articles, "
                       f"{len(report.errors)} errors, peak RSS {rss:.0f} MB")
+                print(f"  CPU: {cpu_main:.1f} s in the collecting process, {cpu_extract:.1f} s in extraction "
+                      f"workers; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
                 spaced = gaps(seen["times"])
                 close = sum(1 for g in spaced if g < args.delay)
                 per_host_max = max((len(t) for t in seen["times"].values()), default=0)

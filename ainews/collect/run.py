@@ -206,11 +206,11 @@ async def _read_sitemap(run: _Run, source: Source, page: RawPage, index: _Index)
 
 
 def _known_flags(store: Store, entries: list[FeedEntry]) -> list[bool]:
-    """Per entry: handled in an earlier run (a seen GUID/URL, or an article stored under this URL)."""
+    """Per entry: handled in an earlier run (an article stored under this URL, or a seen GUID/URL)."""
     flags = []
     for entry in entries:
         keys = entry_keys(entry)
-        flags.append(any(store.is_seen(k) for k in keys) or store.find_article_id(keys[0]) is not None)
+        flags.append(store.find_article_id(keys[0]) is not None or any(store.is_seen(k) for k in keys))
     return flags
 
 
@@ -261,10 +261,14 @@ async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
 
 
 def _store_article(store: Store, article: Article, page: RawPage, entry: FeedEntry) -> bool:
-    """Store the article and mark its GUID/URLs seen. Returns True when the article is new."""
+    """Store the article and mark its GUID/URLs seen. Returns True when the article is new.
+
+    A URL equal to the article's own key needs no seen row (find_article_id finds it), which
+    saves a transaction per article in the common case.
+    """
     article_id, created = store.upsert_article(article)
-    keys = entry_keys(entry)
-    final = "url:" + normalize_url(page.url)
-    for key in [*keys, final] if final not in keys else keys:
-        store.mark_seen(key, page.source or "", article_id)
+    keys = [*entry_keys(entry), "url:" + normalize_url(page.url)]
+    for key in dict.fromkeys(keys):
+        if key != article.key:
+            store.mark_seen(key, page.source or "", article_id)
     return created
