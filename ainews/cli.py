@@ -20,14 +20,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from ainews import pipeline
 from ainews.collect.local import InputError
 from ainews.config import ConfigError, Settings, load_settings
-from ainews.store import Store
+from ainews.store import RunLocked, Store
 
 app = typer.Typer(help="ainews: the day's Korean AI news as one digest.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
 err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
-USER_ERRORS: tuple[type[BaseException], ...] = (InputError, ConfigError, FileNotFoundError, ValueError)
+USER_ERRORS: tuple[type[BaseException], ...] = (InputError, ConfigError, FileNotFoundError, ValueError, RunLocked)
 
 
 class State:
@@ -306,7 +306,7 @@ def run_cmd(
     the_day = parse_day(day)
     settings = state.settings()
     store = state.store(settings)
-    url = site_url if site_url is not None else os.environ.get("AINEWS_SITE_URL", "")
+    url = site_url if site_url is not None else os.environ.get("AINEWS_SITE_URL", settings.site_url)
     try:
         report = pipeline.run(settings, store, the_day, out, sources=sources, allow_private=allow_private,
                               deliver=not no_deliver, site_url=url, weekly=weekly,
@@ -354,7 +354,7 @@ def publish_cmd(
     settings = state.settings()
     store = state.store(settings)
     out_dir = out or Path(settings.output_dir).expanduser()
-    url = site_url if site_url is not None else os.environ.get("AINEWS_SITE_URL", "")
+    url = site_url if site_url is not None else os.environ.get("AINEWS_SITE_URL", settings.site_url)
     try:
         if the_day is None:
             result = pipeline.publish_all(store, settings, out_dir, url, weekly)

@@ -100,6 +100,7 @@ class WebSettings:
 class Settings:
     db: str = ""
     output_dir: str = "ainews-out"
+    site_url: str = ""  # public address of site/, for links in feeds and messages
     sources: str = ""  # a user's sources.toml, added to the bundled defaults
     digest_body_chars: int = 1500
     http: HttpSettings = field(default_factory=HttpSettings)

@@ -191,9 +191,16 @@ def _previous_story_ids(store: Store, day: date, days_back: int = 3) -> set[str]
     return {a.analysis.story_id for a in earlier if a.analysis and a.analysis.story_id}
 
 
-def render_markdown(digest: Digest, settings: Settings) -> str:
-    emoji_for = getattr(analyze, "category_emoji", None)
-    return markdown.render_digest(digest, emoji_for=emoji_for, body_chars=settings.digest_body_chars)
+def render_day(digest: Digest, settings: Settings) -> tuple[str, dict[str, Any]]:
+    """The day's Markdown (with 오늘의 요약 under the title) and its JSON document, from one digest."""
+    from ainews.publish import jsonout
+
+    data = jsonout.digest_to_dict(digest, analyze.category_emoji)
+    anchors = {it["rank"]: it["anchor"] for it in data["items"]}
+    preface = markdown.render_overview(data["overview"], anchors)
+    text = markdown.render_digest(digest, emoji_for=analyze.category_emoji, body_chars=settings.digest_body_chars,
+                                  preface=preface)
+    return text, data
 
 
 def write_digest(store: Store, settings: Settings, day: date, out_dir: Path) -> tuple[Path, Digest]:
@@ -202,7 +209,7 @@ def write_digest(store: Store, settings: Settings, day: date, out_dir: Path) -> 
     digest = build_digest(store, settings, day)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{day.isoformat()}.md"
-    write_if_changed(path, render_markdown(digest, settings))
+    write_if_changed(path, render_day(digest, settings)[0])
     return path, digest
 
 
@@ -269,13 +276,8 @@ def write_day_files(store: Store, settings: Settings, day: date, out_dir: Path, 
     """digests/YYYY/YYYY-MM-DD.md (seed-000 format with 오늘의 요약) and .json for one day."""
     from ainews.publish import jsonout
 
-    emoji_for = getattr(analyze, "category_emoji", None)
     digest = build_digest(store, settings, day)
-    data = jsonout.digest_to_dict(digest, emoji_for)
-    anchors = {it["rank"]: it["anchor"] for it in data["items"]}
-    preface = markdown.render_overview(data["overview"], anchors)
-    text = markdown.render_digest(digest, emoji_for=emoji_for, body_chars=settings.digest_body_chars,
-                                  preface=preface)
+    text, data = render_day(digest, settings)
     digests = out_dir / "digests"
     md_path, json_path = jsonout.day_md_path(digests, day), jsonout.day_json_path(digests, day)
     md_path.parent.mkdir(parents=True, exist_ok=True)
@@ -383,8 +385,16 @@ def run(settings: Settings, store: Store, day: date | None = None, out_dir: Path
     report = RunReport(day=day or now_kst().date())
     out_dir = out_dir or Path(settings.output_dir).expanduser()
     step = progress or (lambda _msg: None)
-    step("collect")
     source_list = load_sources(sources, settings.sources or None)  # a bad sources file is the user's error
+    with store.exclusive("run"):  # two runs on one database never interleave: the second one stops
+        return _run_locked(settings, store, report, out_dir, source_list, allow_private, deliver, site_url,
+                           weekly, step, collect)
+
+
+def _run_locked(settings: Settings, store: Store, report: RunReport, out_dir: Path, source_list: list[Any],
+                allow_private: bool, deliver: bool, site_url: str, weekly: bool, step: Progress,
+                collect: Callable[..., Any]) -> RunReport:
+    step("collect")
     try:
         collected = asyncio.run(collect(settings, store, source_list, allow_private=allow_private))
         report.collect = collected.to_json()

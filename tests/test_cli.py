@@ -105,3 +105,13 @@ def test_demo_runs_from_a_shell(tmp_path: Path) -> None:
     text = next(p for p in paths if p.name == "2026-01-20.md").read_text(encoding="utf-8")
     assert text.startswith("# 🤖 AI 뉴스 - 2026년 01월 20일")
     assert not (tmp_path / "unused.db").exists()  # the demo never touches the user's store
+
+
+def test_second_run_on_the_same_store_stops_with_one_line(tmp_path: Path, db_url: str) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text("", encoding="utf-8")
+    with Store(db_url).exclusive("run"):  # a run in progress elsewhere
+        result = runner.invoke(app, ["--db", db_url, "run", "--sources", str(sources), "--no-deliver",
+                                     "--out", str(tmp_path / "out"), "--date", "2026-01-20"])
+    assert result.exit_code == 2 and "another 'run' is running" in result.output
+    assert not (tmp_path / "out").exists()
