@@ -152,11 +152,16 @@ def render_item(item: DigestItem, title: str, emoji_for: Callable[[str], str], b
     lines += ["", "<details>", "<summary><b>📄 원문 보기</b></summary>", "", _details_body(a, body_chars), "",
               "</details>", "", f"🔗 [원문 보기]({safe_url(a.url)})"]
     if item.others:
-        links = " · ".join(
-            f"[{escape_inline(o.publisher or o.host or '기사')}]({safe_url(o.url)})" for o in item.others
-        )
-        lines += ["", f"📰 함께 보도 ({len(item.others) + 1}개 매체): {links}"]
+        outlets = {x.publisher or x.host or x.url for x in (a, *item.others)}
+        lines += ["", f"📰 함께 보도 ({len(outlets)}개 매체)"]
+        lines += [f"- [{escape_inline(_other_label(o))}]({safe_url(o.url)})" for o in item.others]
     return [*lines, "", "---", ""]
+
+
+def _other_label(article: Article, title_chars: int = 40) -> str:
+    title = article.title if len(article.title) <= title_chars else article.title[:title_chars] + "…"
+    outlet = article.publisher or article.host or "기사"
+    return f"{outlet} · {title}" if title else outlet
 
 
 def item_summary(a: Article) -> tuple[list[str], str]:
