@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ainews.collect.http import PerHostTransport
 from ainews.collect.run import collect
 from ainews.collect.sources import Source
 from ainews.collect.testserver import Response, TestServer
@@ -93,6 +94,21 @@ def cpu_seconds() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
 
 
+CLIENT_SENT: dict[str, list[float]] = {}
+
+
+def _record_client_sends() -> None:
+    """Log, per host, when the fetcher hands each request to the connection (after its pacing):
+    the client-side view of the per-host delay, free of the server process's scheduling jitter."""
+    original = PerHostTransport.handle_async_request
+
+    async def logged(self: PerHostTransport, request):  # noqa: ANN001, ANN202
+        CLIENT_SENT.setdefault(request.url.host, []).append(time.monotonic())
+        return await original(self, request)
+
+    PerHostTransport.handle_async_request = logged  # type: ignore[method-assign]
+
+
 def run_once(settings: Settings, store: Store, sources: list[Source]) -> tuple[float, object, tuple[float, float]]:
     start, (own0, kids0) = time.perf_counter(), cpu_seconds()
     report = asyncio.run(collect(settings, store, sources, allow_private=True))
@@ -110,6 +126,7 @@ def main() -> int:
     parser.add_argument("--per-host", type=int, default=2, help="per-host concurrency")
     parser.add_argument("--concurrency", type=int, default=64)
     args = parser.parse_args()
+    _record_client_sends()
 
     hosts = [f"127.0.0.{n}" for n in range(2, 2 + args.hosts)]
     ctx = multiprocessing.get_context("spawn")
@@ -138,6 +155,10 @@ def main() -> int:
                       f"{len(report.errors)} errors, peak RSS {rss:.0f} MB")
                 print(f"  CPU: {cpu_main:.1f} s in the collecting process, {cpu_extract:.1f} s in extraction "
                       f"workers; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+                client = gaps({h: sorted(t) for h, t in CLIENT_SENT.items()})
+                CLIENT_SENT.clear()
+                print(f"  client: smallest gap between two requests to one host {min(client, default=0) * 1000:.0f} ms"
+                      f" ({sum(1 for g in client if g < args.delay)} of {len(client)} under the delay)")
                 spaced = gaps(seen["times"])
                 close = sum(1 for g in spaced if g < args.delay)
                 per_host_max = max((len(t) for t in seen["times"].values()), default=0)

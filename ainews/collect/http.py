@@ -22,6 +22,7 @@ import ipaddress
 import logging
 import random
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -140,7 +141,7 @@ class Fetcher:
                 headers["If-Modified-Since"] = modified
         http = self.http
         final_url, body = await self._follow(url, headers, http.max_bytes, http.retries, robots=True)
-        if body.status == 304:
+        if body.status == 304 and headers:
             return FetchResult(final_url, 304, None, headers.get("If-None-Match"),
                                headers.get("If-Modified-Since"))
         if not 200 <= body.status < 300:
@@ -318,13 +319,16 @@ class PerHostTransport(httpx.AsyncBaseTransport):
     def __init__(self, per_host: int) -> None:
         self.per_host = per_host
         self._pools: dict[tuple[str, str, int | None], httpx.AsyncHTTPTransport] = {}
+        self._ssl: ssl.SSLContext | None = None  # one CA bundle load per run, not per host
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         key = (request.url.scheme, request.url.host, request.url.port)
         pool = self._pools.get(key)
         if pool is None:
             limits = httpx.Limits(max_connections=self.per_host, max_keepalive_connections=self.per_host)
-            pool = self._pools[key] = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+            if self._ssl is None:
+                self._ssl = httpx.create_ssl_context()
+            pool = self._pools[key] = httpx.AsyncHTTPTransport(limits=limits, trust_env=False, verify=self._ssl)
         return await pool.handle_async_request(request)
 
     async def aclose(self) -> None:

@@ -160,6 +160,9 @@ def test_fetch_one(server, settings) -> None:
     assert "단건 기사".encode() in page.content and page.content_type.startswith("text/html")
     with pytest.raises(FetchError, match="HTTP 404"):
         _run(fetch_one(server.url("/nothing"), settings, allow_private=True))
+    server.routes["/odd"] = Response(304)  # "not modified" though we sent no validators
+    with pytest.raises(FetchError, match="HTTP 304"):
+        _run(fetch_one(server.url("/odd"), settings, allow_private=True))
 
 
 def test_conditional_get_uses_store_validators(server, store, settings) -> None:
