@@ -136,7 +136,18 @@ def analyze_pending(store: Store, settings: Settings) -> int:
     for story in stories:
         _summarize_story(store, settings, story)
         store.save_story(story)
+    _update_search_index(store, pending)
     return len(pending)
+
+
+def _update_search_index(store: Store, articles: list[Article]) -> None:
+    """Search is an extra: a failure is logged, and the index catches up by itself next time."""
+    from ainews.store.search import SearchIndex
+
+    try:
+        SearchIndex(store).update(articles)
+    except Exception:  # noqa: BLE001 - never fail a run on the search index
+        log.exception("search index update failed")
 
 
 def _summarize_story(store: Store, settings: Settings, story: Story) -> None:
