@@ -61,13 +61,20 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
-def health_table(rows: list[dict[str, Any]], sources: list[Source] | None = None) -> Table:
-    """`ainews sources`: one row per source (configured ones first, then any only in the store)."""
+def health_table(rows: list[dict[str, Any]], sources: list[Source] | None = None, *,
+                 show_url: bool = True) -> Table:
+    """`ainews sources`: one row per source (configured ones first, then any only in the store).
+
+    Pass `show_url=console.width >= 120` so narrow terminals keep the error column readable."""
     table = Table(title="출처 상태 (sources)", show_lines=False)
-    for column, style in (("출처", "bold"), ("상태", ""), ("최근 성공", ""), ("연속 실패", "right"),
-                          ("항목 수", "right"), ("최근 오류", "dim"), ("URL", "dim")):
-        table.add_column(column, justify="right" if style == "right" else "left",
-                         style=style if style not in ("right", "") else None, overflow="fold")
+    table.add_column("출처", style="bold", min_width=6)
+    table.add_column("상태", min_width=6)
+    table.add_column("최근 성공", min_width=10)
+    table.add_column("연속 실패", justify="right", min_width=4)
+    table.add_column("항목 수", justify="right", min_width=4)
+    table.add_column("최근 오류", style="red", overflow="fold", ratio=2)
+    if show_url:
+        table.add_column("URL", style="dim", overflow="fold", ratio=1)
     by_name = {row["name"]: row for row in rows}
     configured = sources or []
     names = [s.name for s in configured] + [n for n in by_name if n not in {s.name for s in configured}]
@@ -75,10 +82,10 @@ def health_table(rows: list[dict[str, Any]], sources: list[Source] | None = None
     urls = {s.name: s.url for s in configured}
     for name in names:
         row = by_name.get(name, {})
-        table.add_row(name, _status(row, enabled.get(name, True)), _when(row.get("last_success")),
-                      str(row.get("consecutive_failures") or 0), str(row.get("items_found") or 0),
-                      (row.get("last_error") or "") if row.get("consecutive_failures") else "",
-                      urls.get(name) or row.get("url") or "")
+        cells = [name, _status(row, enabled.get(name, True)), _when(row.get("last_success")),
+                 str(row.get("consecutive_failures") or 0), str(row.get("items_found") or 0),
+                 (row.get("last_error") or "") if row.get("consecutive_failures") else ""]
+        table.add_row(*cells, *([urls.get(name) or row.get("url") or ""] if show_url else []))
     return table
 
 
@@ -86,7 +93,7 @@ def _status(row: dict[str, Any], enabled: bool) -> str:
     if not enabled:
         return "[dim]꺼짐 (disabled)[/]"
     if not row:
-        return "[yellow]아직 없음 (never run)[/]"
+        return "[yellow]미실행[/]"
     if row.get("consecutive_failures"):
         return f"[red]실패 ×{row['consecutive_failures']}[/]"
     return "[green]정상[/]"

@@ -4,6 +4,10 @@ Extraction holds the GIL (regexes over whole documents, lxml trees): in a thread
 pathological page can starve the event loop long enough for healthy requests to time out.
 A separate process keeps the loop responsive and uses a second core. A crashed worker is
 replaced once; if the pool cannot work at all, extraction falls back to the calling thread.
+
+Workers are forked where the platform can (Linux): spawn would re-import the caller's main
+module, which breaks scripts without an `if __name__ == "__main__":` guard. `start()` forks them
+at the beginning of a run, before collect() starts any thread of its own.
 """
 
 from __future__ import annotations
@@ -25,6 +29,12 @@ def default_workers() -> int:
     return max(1, min(4, (os.cpu_count() or 2) - 1))
 
 
+def _warm_up() -> bool:
+    import ainews.extract  # noqa: F401 - import once per worker, not on the first page
+
+    return True
+
+
 def _extract(page: RawPage) -> Article:
     from ainews.extract import extract
 
@@ -39,9 +49,22 @@ class Extractor:
         self._pool: ProcessPoolExecutor | None = None
         self._inline = False
 
+    def start(self) -> None:
+        """Create the workers now (cheap with fork); on failure extraction runs inline."""
+        import ainews.extract  # noqa: F401 - imported once here, inherited by forked workers
+
+        try:
+            pool = self._get_pool()
+            pool.submit(_warm_up).result(timeout=60)
+        except Exception as exc:  # noqa: BLE001 - any failure here means "no worker processes"
+            log.warning("no extraction worker process (%s); extracting inline", exc)
+            self.close()
+            self._inline = True
+
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            context = multiprocessing.get_context("spawn")  # no fork of a process with live threads
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         return self._pool
 

@@ -125,6 +125,7 @@ async def collect(settings: Settings, store: Store, sources: list[Source], *, al
     enabled = [s for s in sources if s.enabled]
     async with Fetcher(settings, store=store, allow_private=allow_private) as fetcher:
         run = _Run(settings, store, fetcher, progress)
+        run.extractor.start()  # before any thread of ours exists: workers are forked
         run.progress("sources", total=len(enabled))
         try:
             await asyncio.gather(*(_collect_source(run, source) for source in enabled))
@@ -139,7 +140,7 @@ async def _collect_source(run: _Run, source: Source) -> None:
     try:
         index = await _read_index(run, source)
     except FetchError as exc:
-        _finish_source(run, source, str(exc), 0)
+        _finish_source(run, source, exc.reason, 0)
         return
     except Exception as exc:  # noqa: BLE001 - a bug on one source's content must not stop the run
         log.exception("unexpected error on source %s", source.name)
