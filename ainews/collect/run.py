@@ -125,7 +125,8 @@ async def collect(settings: Settings, store: Store, sources: list[Source], *, al
     enabled = [s for s in sources if s.enabled]
     async with Fetcher(settings, store=store, allow_private=allow_private) as fetcher:
         run = _Run(settings, store, fetcher, progress)
-        run.extractor.start()  # before any thread of ours exists: workers are forked
+        if enabled:
+            run.extractor.start()  # before any thread of ours exists: workers are forked
         run.progress("sources", total=len(enabled))
         try:
             await asyncio.gather(*(_collect_source(run, source) for source in enabled))

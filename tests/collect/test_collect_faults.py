@@ -94,3 +94,10 @@ def test_private_addresses_refused_without_flag(server, store, settings) -> None
     report = asyncio.run(collect(settings, store, [Source("x", server.url("/x.xml"))]))
     assert report.sources_failed == 1 and "non-public address" in report.errors[0]["error"]
     assert server.log == []
+
+
+def test_no_enabled_sources_is_a_quiet_success(store, settings) -> None:
+    report = asyncio.run(collect(settings, store, [Source("off", "http://127.0.0.1:9/x", enabled=False)]))
+    assert report.to_json() == {"sources_ok": 0, "sources_failed": 0, "requests": 0, "articles_new": 0,
+                                "articles_seen": 0, "errors": []}
+    assert report.exit_code == 0
