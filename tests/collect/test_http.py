@@ -23,7 +23,7 @@ async def _fetch_all(settings, urls: list[str], **kw):  # noqa: ANN001, ANN003, 
 
 
 def test_per_host_delay_is_observed_by_the_server(settings) -> None:
-    delay = 0.12
+    delay = 0.15
     polite = dataclasses.replace(settings.http, per_host_delay=delay, per_host_concurrency=2, concurrency=8)
     with TestServer(hosts=["127.0.0.1", "127.0.0.2"]) as srv:
         for i in range(8):
@@ -35,7 +35,9 @@ def test_per_host_delay_is_observed_by_the_server(settings) -> None:
             times = sorted(r.at for r in srv.log if r.host == host)
             assert len(times) == 9  # robots.txt + 8 pages
             gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-            assert min(gaps) >= delay - 0.01, gaps
+            # pacing counts from when request headers are written; the server thread reads them a
+            # few ms later depending on scheduling, hence the 10% allowance for measurement jitter
+            assert min(gaps) >= delay * 0.9, gaps
         # the two hosts were fetched in parallel, not one after the other
         first = {h: min(r.at for r in srv.log if r.host == h) for h in ("127.0.0.1", "127.0.0.2")}
         assert abs(first["127.0.0.1"] - first["127.0.0.2"]) < delay
