@@ -1,14 +1,25 @@
 """Korean full-text search and filtered browsing over the store.
 
-Two SQLite FTS5 tables sit beside `articles`, keyed by article id:
-- `search_morph`: Kiwi content morphemes (particles dropped, Latin lower-cased) of title, summary,
-  body and tags, so `카카오의` finds `카카오` and word order inside a phrase still matters;
-- `search_trigram`: the raw title, summary and body lead under the trigram tokenizer, for
-  substrings Kiwi splits differently (`카카오` inside `카카오페이`).
-`search_docs` remembers which (updated_at, analysis_version) each article was indexed at, so the
-index catches up by itself on whatever the pipeline stored since. A user's query never reaches
-FTS as syntax: it is tokenized like the documents and every token is quoted. Other databases
-(PostgreSQL) get a plain LIKE fallback here until they get their own FTS backend.
+Search (one backend per database, same API and same query handling):
+- SQLite: two FTS5 tables keyed by article id: `search_morph` holds Kiwi content morphemes
+  (particles dropped, Latin lower-cased) of title, summary, body and tags, so `카카오의` finds
+  `카카오` and word order inside a phrase still matters; `search_trigram` holds the raw title,
+  summary and body lead for substrings Kiwi splits differently (`카카오` inside `카카오페이`).
+- PostgreSQL: `search_pg` holds the same morphemes as a weighted `tsvector` (title A, tags B,
+  summary C, body D; lexemes exactly as SQLite's tokenizer sees them) under a GIN index, and the
+  raw text under a pg_trgm GIN index when that extension can be created (plain ILIKE otherwise).
+- anything else: a LIKE scan.
+A user's query never reaches FTS5 or tsquery as syntax: it is tokenized like the documents and
+every token is quoted. Very common words are ranked only among the newest CANDIDATES matches, so
+a search costs about the same whether a word is in 50 or 50,000 articles.
+
+Filters: `search_facets` holds one (article, kind, value) row per category, outlet, topic and
+company (plus an `all` row), with the day and publication time, so filtered lists, counts, facet
+counts and trends read a narrow index instead of every article's JSON lists.
+
+`search_docs` / `search_facet_docs` remember which (updated_at, analysis_version) each article
+was indexed at, so both catch up by themselves on whatever the pipeline stored since. Every table
+here is created idempotently on first use (the store's migrations do not know them).
 """
 
 from __future__ import annotations
@@ -17,16 +28,37 @@ import logging
 import re
 import threading
 import tomllib
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import String, cast, column, exists, func, literal, literal_column, or_, select, table, text
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    cast,
+    column,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ColumnElement
 
 from ainews.models import Article
@@ -37,20 +69,57 @@ log = logging.getLogger(__name__)
 
 BODY_CHARS = 4000  # morphemes of the body beyond this add little and cost Kiwi time
 TRIGRAM_BODY_CHARS = 1000  # the trigram table keeps only the lead: it is ~3x the text in size
-BATCH = 200
+BATCH = 200  # articles per Kiwi call and text-index transaction
+FACET_BATCH = 2000  # articles per facet transaction (no Kiwi: cheap)
 WEIGHTS = (8.0, 3.0, 1.0, 4.0)  # bm25 weights: title, summary, body, tags
+PG_WEIGHTS = "{0.125, 0.375, 0.5, 1.0}"  # ts_rank weights {D body, C summary, B tags, A title}: WEIGHTS / 8
+CANDIDATES = 1000  # a word in more articles than this is ranked among its newest CANDIDATES matches
 SNIPPET_CHARS = 160
+VALUE_CHARS = 200  # facet values are cut here (web filter parameters are at most 200 characters)
+FACET_KINDS = ("category", "outlet", "topic", "company")
+NO_TIME = datetime(1, 1, 1)  # sort key of articles without a publication time: last when newest first
+KST_OFFSET = timedelta(hours=9)
 
 INDEX_VERSION = "2"  # bump when tokenization or columns change: the index then rebuilds itself
-DDL = [
-    "CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT)",
-    "CREATE TABLE IF NOT EXISTS search_docs (article_id INTEGER PRIMARY KEY, updated_at TEXT,"
-    " analysis_version TEXT)",
+SQLITE_DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_morph USING fts5(title, summary, body, tags,"
     " tokenize='unicode61 remove_diacritics 2')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_trigram USING fts5(title, summary, body,"
     " tokenize='trigram')",
 ]
+PG_DDL = [
+    "CREATE TABLE IF NOT EXISTS search_pg (article_id INTEGER PRIMARY KEY, tsv tsvector NOT NULL,"
+    " raw TEXT NOT NULL DEFAULT '')",
+    "CREATE INDEX IF NOT EXISTS ix_search_pg_tsv ON search_pg USING gin (tsv)",
+]
+PG_TRGM_DDL = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS ix_search_pg_raw ON search_pg USING gin (raw gin_trgm_ops)",
+]
+
+META = MetaData()
+meta_t = Table("search_meta", META, Column("key", String(64), primary_key=True), Column("value", Text))
+
+
+def _state_table(name: str) -> Table:
+    return Table(name, META, Column("article_id", Integer, primary_key=True, autoincrement=False),
+                 Column("updated_at", Text), Column("analysis_version", Text))
+
+
+docs_t = _state_table("search_docs")  # what the text index saw
+facet_docs_t = _state_table("search_facet_docs")  # what the facet rows saw
+facets_t = Table(
+    "search_facets", META,
+    Column("article_id", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(16), primary_key=True),
+    Column("value", String(VALUE_CHARS), primary_key=True),
+    Column("day", Date),
+    Column("ts", DateTime, nullable=False),  # published_at (UTC), NO_TIME when unknown
+    Index("ix_search_facets_list", "kind", "value", "ts", "article_id"),
+    Index("ix_search_facets_day", "kind", "day", "value"),
+)
+TEXT_TABLES = {"sqlite": ("search_morph", "search_trigram"), "postgresql": ("search_pg",)}
+
 
 # Product names and spellings not in companies.toml (which holds organisations).
 EXTRA_ALIASES: list[list[str]] = [
@@ -65,6 +134,57 @@ EXTRA_ALIASES: list[list[str]] = [
     ["카카오", "Kakao"],
     ["네이버", "NAVER", "Naver"],
 ]
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+_ready: dict[int, bool] = {}  # id(engine) -> tables exist (and whether pg_trgm backs substring search)
+_ready_lock = threading.Lock()
+
+
+def ensure_tables(store: Store) -> bool:
+    """Create the search and facet tables if missing (idempotent, safe across processes); forget an
+    index built by other tokenization rules. Returns whether substrings have a trigram index."""
+    engine = store.engine
+    with _ready_lock:
+        if id(engine) in _ready:
+            return _ready[id(engine)]
+        with store.exclusive("search-schema", wait=True):
+            with engine.begin() as conn:
+                META.create_all(conn, checkfirst=True)
+                dialect = engine.dialect.name
+                for ddl in SQLITE_DDL if dialect == "sqlite" else PG_DDL if dialect == "postgresql" else []:
+                    conn.exec_driver_sql(ddl)
+                found = conn.scalar(select(meta_t.c.value).where(meta_t.c.key == "version"))
+                if found != INDEX_VERSION:  # built by other rules: forget it, sync() rebuilds
+                    _clear(conn, dialect, facets=False)
+                    conn.execute(meta_t.delete().where(meta_t.c.key == "version"))
+                    conn.execute(meta_t.insert().values(key="version", value=INDEX_VERSION))
+            trigram = dialect == "sqlite" or (dialect == "postgresql" and _try_pg_trgm(store))
+        _ready[id(engine)] = trigram
+        return trigram
+
+
+def _try_pg_trgm(store: Store) -> bool:
+    """pg_trgm needs CREATE privilege (often superuser); without it substring search still works, slower."""
+    try:
+        with store.engine.begin() as conn:
+            for ddl in PG_TRGM_DDL:
+                conn.exec_driver_sql(ddl)
+        return True
+    except DBAPIError as exc:
+        log.warning("search: pg_trgm unavailable (%s); substring search scans the table",
+                    str(exc.orig).splitlines()[0] if exc.orig else exc)
+        return False
+
+
+def _clear(conn: Connection, dialect: str, facets: bool) -> None:
+    for name in TEXT_TABLES.get(dialect, ()):
+        conn.exec_driver_sql(f"DELETE FROM {name}")
+    conn.execute(docs_t.delete())
+    if facets:
+        conn.execute(facets_t.delete())
+        conn.execute(facet_docs_t.delete())
 
 
 # --- filters ----------------------------------------------------------------------------------
@@ -84,55 +204,77 @@ class Filters:
     def active(self) -> bool:
         return any(getattr(self, name) for name in self.__slots__)
 
-
-def _json_has(column: Any, value: str, dialect: str) -> ColumnElement[bool]:
-    """`value` is an element of a JSON list column, in the database's own JSON dialect."""
-    if dialect == "sqlite":
-        each = func.json_each(column).table_valued("value")
-        return exists(select(literal(1)).select_from(each).where(each.c.value == value))
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import JSONB
-
-        return cast(column, JSONB).contains([value])
-    return cast(column, String).contains(value)
+    def pairs(self) -> list[tuple[str, str]]:
+        """The (kind, value) facet rows an article must have."""
+        values = (self.category, self.outlet, self.topic, self.company)
+        return [(k, v[:VALUE_CHARS]) for k, v in zip(FACET_KINDS, values, strict=True) if v]
 
 
-def filter_clauses(filters: Filters, dialect: str) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = []
-    if filters.category:
-        clauses.append(ArticleRow.category == filters.category)
-    if filters.outlet:
-        clauses.append(ArticleRow.publisher == filters.outlet)
-    if filters.topic:
-        clauses.append(_json_has(ArticleRow.topics, filters.topic, dialect))
-    if filters.company:
-        clauses.append(_json_has(ArticleRow.companies, filters.company, dialect))
-    if filters.story:
-        clauses.append(ArticleRow.story_id == filters.story)
+def _day_conditions(f: Any, filters: Filters) -> list[ColumnElement[bool]]:
+    """KST day bounds, plus the same bounds on the UTC time so the (kind, value, ts) index ranges."""
+    out: list[ColumnElement[bool]] = []
     if filters.date_from:
-        clauses.append(ArticleRow.day >= filters.date_from)
+        out += [f.c.day >= filters.date_from, f.c.ts >= datetime.combine(filters.date_from, time()) - KST_OFFSET]
     if filters.date_to:
-        clauses.append(ArticleRow.day <= filters.date_to)
-    return clauses
+        end = datetime.combine(filters.date_to + timedelta(days=1), time()) - KST_OFFSET
+        out += [f.c.day <= filters.date_to, f.c.ts < end]
+    return out
+
+
+def _has(kind: str, value: str, id_col: Any, name: str, *more: ColumnElement[bool]) -> ColumnElement[bool]:
+    g = facets_t.alias(name)
+    return exists().where(g.c.article_id == id_col, g.c.kind == kind, g.c.value == value, *more)
+
+
+def filter_conditions(filters: Filters, id_col: Any, skip: tuple[str, str] | None = None
+                      ) -> list[ColumnElement[bool]]:
+    """The filters as conditions on an article id column (facet rows by primary key, story by index)."""
+    out = [_has(k, v, id_col, f"g{i}") for i, (k, v) in enumerate(filters.pairs()) if (k, v) != skip]
+    if filters.date_from or filters.date_to:
+        g = facets_t.alias("gd")
+        out.append(exists().where(g.c.article_id == id_col, g.c.kind == "all", g.c.value == "",
+                                  *_day_conditions(g, filters)))
+    if filters.story:
+        out.append(id_col.in_(select(ArticleRow.id).where(ArticleRow.story_id == filters.story)))
+    return out
+
+
+def _listing(store: Store, filters: Filters) -> tuple[Any, tuple[Any, ...]]:
+    """Article ids matching the filters, and the newest-first order to apply to them."""
+    if filters.story:  # a story has few members: start from them
+        others = Filters(**{k: getattr(filters, k) for k in filters.__slots__ if k != "story"})
+        stmt = select(ArticleRow.id).where(ArticleRow.story_id == filters.story,
+                                           *filter_conditions(others, ArticleRow.id))
+        return stmt, (ArticleRow.published_at.desc().nulls_last(), ArticleRow.id.desc())
+    pairs = filters.pairs() or [("all", "")]
+    driver = pairs[0] if len(pairs) == 1 else min(pairs, key=lambda p: _facet_size(store, *p))
+    f = facets_t.alias("f")
+    dates = Filters(date_from=filters.date_from, date_to=filters.date_to)
+    rest = Filters(**{k: getattr(filters, k) for k in ("category", "outlet", "topic", "company")})
+    stmt = select(f.c.article_id).where(f.c.kind == driver[0], f.c.value == driver[1],
+                                        *_day_conditions(f, dates), *filter_conditions(rest, f.c.article_id, driver))
+    return stmt, (f.c.ts.desc(), f.c.article_id.desc())
+
+
+def _facet_size(store: Store, kind: str, value: str) -> int:
+    with store.session() as s:
+        return int(s.scalar(select(func.count()).where(facets_t.c.kind == kind, facets_t.c.value == value)) or 0)
 
 
 def list_articles(store: Store, filters: Filters, limit: int = 50, offset: int = 0) -> list[Article]:
-    """Newest first, narrowed by the filters."""
-    stmt = (
-        select(ArticleRow.id)
-        .where(*filter_clauses(filters, store.engine.dialect.name))
-        .order_by(ArticleRow.published_at.desc().nulls_last(), ArticleRow.id.desc())
-        .limit(max(0, limit)).offset(max(0, offset))
-    )
+    """Newest first, narrowed by the filters (articles the facet index has seen)."""
+    ensure_tables(store)
+    stmt, order = _listing(store, filters)
     with store.session() as s:
-        ids = list(s.scalars(stmt))
+        ids = list(s.scalars(stmt.order_by(*order).limit(max(0, limit)).offset(max(0, offset))))
     return store.get_articles(ids)
 
 
 def count_articles(store: Store, filters: Filters) -> int:
-    stmt = select(func.count(ArticleRow.id)).where(*filter_clauses(filters, store.engine.dialect.name))
+    ensure_tables(store)
+    stmt, _order = _listing(store, filters)
     with store.session() as s:
-        return int(s.scalar(stmt) or 0)
+        return int(s.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
 
 
 def day_counts(store: Store) -> dict[date, int]:
@@ -144,17 +286,16 @@ def day_counts(store: Store) -> dict[date, int]:
 
 def facets(store: Store, since: date | None = None) -> dict[str, list[tuple[str, int]]]:
     """The values readers can filter on, most frequent first."""
-    stmt = select(ArticleRow.category, ArticleRow.publisher, ArticleRow.topics, ArticleRow.companies)
+    ensure_tables(store)
+    f = facets_t
+    stmt = select(f.c.kind, f.c.value, func.count()).where(f.c.kind.in_(FACET_KINDS)).group_by(f.c.kind, f.c.value)
     if since:
-        stmt = stmt.where(ArticleRow.day >= since)
-    counts: dict[str, Counter[str]] = {k: Counter() for k in ("category", "outlet", "topic", "company")}
+        stmt = stmt.where(f.c.day >= since)
+    out: dict[str, list[tuple[str, int]]] = {k: [] for k in FACET_KINDS}
     with store.session() as s:
-        for category, publisher, topics, companies in s.execute(stmt):
-            counts["category"].update([category] if category else [])
-            counts["outlet"].update([publisher] if publisher else [])
-            counts["topic"].update(t for t in topics or [] if t)
-            counts["company"].update(c for c in companies or [] if c)
-    return {k: c.most_common() for k, c in counts.items()}
+        for kind, value, n in s.execute(stmt):
+            out[kind].append((value, int(n)))
+    return {k: sorted(v, key=lambda item: (-item[1], item[0])) for k, v in out.items()}
 
 
 @dataclass(slots=True)
@@ -175,24 +316,37 @@ def trends(
     """Mentions per company or topic per ISO week (Monday start) over the last `weeks` weeks."""
     if by not in {"company", "topic"}:
         raise ValueError(f"unknown trend dimension '{by}': use company or topic")
+    ensure_tables(store)
     weeks = max(1, min(weeks, 104))
-    column = ArticleRow.companies if by == "company" else ArticleRow.topics
+    f = facets_t
     with store.session() as s:
         last_day = end or s.scalar(select(func.max(ArticleRow.day)))
         if last_day is None:
             return [], []
         starts = [week_start(last_day) - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-        rows = s.execute(select(ArticleRow.day, column).where(ArticleRow.day >= starts[0], ArticleRow.day <= last_day))
+        rows = s.execute(select(f.c.value, f.c.day, func.count())
+                         .where(f.c.kind == by, f.c.day >= starts[0], f.c.day <= last_day)
+                         .group_by(f.c.value, f.c.day))
         index = {d: i for i, d in enumerate(starts)}
         per: dict[str, list[int]] = {}
-        for day, names in rows:
+        for name, day, n in rows:
             slot = index.get(week_start(day))
-            for name in set(names or []):
-                if slot is not None and name:
-                    per.setdefault(name, [0] * weeks)[slot] += 1
+            if slot is not None and name:
+                per.setdefault(name, [0] * weeks)[slot] += int(n)
     out = [Trend(name, c, sum(c), c[-1] - (c[-2] if weeks > 1 else 0)) for name, c in per.items()]
     out.sort(key=lambda t: (-t.total, t.name))
     return starts, out[:top]
+
+
+def _facet_rows(row: Any) -> list[dict[str, Any]]:
+    """The facet rows of one article row (id, state..., category, publisher, topics, companies, day, ts)."""
+    article_id, _updated, _version, category, publisher, topics, companies, day, published_at = row
+    pairs = {("all", ""), ("category", category or ""), ("outlet", publisher or "")}
+    pairs |= {("topic", str(t)) for t in topics or [] if isinstance(t, str)}
+    pairs |= {("company", str(c)) for c in companies or [] if isinstance(c, str)}
+    keys = {(k, v[:VALUE_CHARS]) for k, v in pairs if k == "all" or v.strip()}
+    return [{"article_id": article_id, "kind": k, "value": v, "day": day, "ts": published_at or NO_TIME}
+            for k, v in sorted(keys)]
 
 
 # --- query parsing ----------------------------------------------------------------------------
@@ -248,6 +402,40 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
     return out
 
 
+_LEXEME = re.compile(r"[^\W_]+")
+
+
+def lexemes(token: str) -> list[str]:
+    """An index token as SQLite's unicode61 tokenizer splits it: runs of letters and digits, lower-cased.
+    PostgreSQL gets exactly these lexemes, so both backends match the same words."""
+    return [x for x in _LEXEME.findall(token.lower()) if len(x.encode()) < 2000]
+
+
+def _quote_lexeme(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _ts_phrase(tokens: Sequence[str], weight: str) -> str:
+    """Consecutive lexemes as a tsquery phrase (`'a' <-> 'b'`), optionally limited to one weight."""
+    suffix = f":{weight}" if weight else ""
+    return " <-> ".join(_quote_lexeme(x) + suffix for t in tokens for x in lexemes(t))
+
+
+def tsvector_literal(columns: Sequence[tuple[Sequence[str], str]]) -> str:
+    """A tsvector in text form from (tokens, weight) per column. Positions are counted here, with a gap
+    between columns so a phrase never spans two; no PostgreSQL parser or dictionary touches it."""
+    positions: dict[str, list[str]] = {}
+    pos = 1
+    for tokens, weight in columns:
+        for lexeme in (x for t in tokens for x in lexemes(t)):
+            slots = positions.setdefault(lexeme, [])
+            if len(slots) < 255:  # PostgreSQL keeps at most 256 positions per lexeme
+                slots.append(f"{min(pos, 16383)}{weight}")
+            pos += 1
+        pos += 1
+    return " ".join(f"{_quote_lexeme(x)}:{','.join(p)}" for x, p in positions.items())
+
+
 @dataclass(slots=True)
 class Term:
     """One thing the reader asked for, in every spelling we accept."""
@@ -261,24 +449,48 @@ class Term:
 class ParsedQuery:
     terms: list[Term]
 
+    @staticmethod
+    def _options(term: Term) -> tuple[list[str], list[str]]:
+        """A term's accepted phrases (morphemes joined by spaces) and tag keys."""
+        return sorted({" ".join(p) for p in term.phrases if p}), sorted({tag_key(s) for s in term.surfaces} - {""})
+
     def morph_match(self, any_term: bool = False) -> str | None:
+        """FTS5 MATCH text: every phrase and tag quoted, so nothing the reader typed is syntax."""
         parts = []
         for term in self.terms:
-            options = [f'"{p}"' for p in sorted({" ".join(p) for p in term.phrases if p})]
-            options += [f'tags : "{k}"' for k in sorted({tag_key(s) for s in term.surfaces}) if k]
+            phrases, tags = self._options(term)
+            options = [f'"{p}"' for p in phrases] + [f'tags : "{k}"' for k in tags]
             if options:
                 parts.append("(" + " OR ".join(options) + ")")
         return (" OR " if any_term else " AND ").join(parts) or None
 
-    def trigram_match(self) -> str | None:
-        """Substring query when every term is long enough for trigrams (3+ characters)."""
+    def tsquery(self, any_term: bool = False) -> str | None:
+        """The same query as a PostgreSQL tsquery, built from quoted lexemes (tags: weight B)."""
         parts = []
         for term in self.terms:
-            options = {s.replace('"', "") for s in term.surfaces if len(s.replace('"', "")) >= 3}
+            phrases, tags = self._options(term)
+            options = {_ts_phrase(p.split(" "), "") for p in phrases} | {_ts_phrase([k], "B") for k in tags}
+            options.discard("")
+            if options:
+                parts.append("(" + " | ".join(sorted(options)) + ")")
+        return (" | " if any_term else " & ").join(parts) or None
+
+    def substrings(self) -> list[list[str]] | None:
+        """Per term, its spellings long enough for trigrams (3+ characters); None when a term has none."""
+        out = []
+        for term in self.terms:
+            options = sorted({s.replace('"', "") for s in term.surfaces if len(s.replace('"', "")) >= 3})
             if not options:
                 return None
-            parts.append("(" + " OR ".join(f'"{o}"' for o in sorted(options)) + ")")
-        return " AND ".join(parts) or None
+            out.append(options)
+        return out or None
+
+    def trigram_match(self) -> str | None:
+        """Substring query (FTS5 trigram) when every term is long enough for trigrams."""
+        terms = self.substrings()
+        if not terms:
+            return None
+        return " AND ".join("(" + " OR ".join(f'"{o}"' for o in options) + ")" for options in terms)
 
     def highlight_words(self) -> list[str]:
         """Every accepted spelling, plus the morphemes of what the reader typed (not of aliases)."""
@@ -376,88 +588,104 @@ def _doc_texts(article: Article) -> tuple[str, str, str, list[str]]:
     return title, _summary_text(article), article.body or "", [t for t in tags if t]
 
 
+Ranked = list[tuple[int, float, str]]  # (article id, score: lower is better, how it matched)
+
+
+def _updated_text() -> ColumnElement[Any]:
+    return cast(ArticleRow.updated_at, Text)
+
+
 class SearchIndex:
-    """Full-text search over a Store; keeps itself in step with the articles table."""
+    """Full-text search and facet rows over a Store; keeps itself in step with the articles table."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.fts = store.engine.dialect.name == "sqlite"
+        dialect = store.engine.dialect.name
+        self.backend = {"sqlite": "fts5", "postgresql": "tsvector"}.get(dialect, "like")
+        self.trigram_index = ensure_tables(store)
         self._lock = threading.Lock()
-        if self.fts:
-            with store.engine.begin() as conn:
-                for ddl in DDL:
-                    conn.exec_driver_sql(ddl)
-                found = conn.exec_driver_sql("SELECT value FROM search_meta WHERE key = 'version'").scalar()
-                if found != INDEX_VERSION:  # built by other rules: forget it, sync() rebuilds
-                    for table in ("search_docs", "search_morph", "search_trigram"):
-                        conn.exec_driver_sql(f"DELETE FROM {table}")
-                    conn.exec_driver_sql("INSERT OR REPLACE INTO search_meta VALUES ('version', ?)", (INDEX_VERSION,))
 
     # writing
 
     def update(self, articles: Iterable[Article]) -> int:
         """(Re)index these articles as they are stored now; the pipeline calls this after analysis."""
         ids = [a.id for a in articles if a.id]
-        return self._index_ids(ids)
+        with self._lock:
+            facets_done = self._batches(ids, FACET_BATCH, self._facet_batch)
+            return self._batches(ids, BATCH, self._text_batch) if self.backend != "like" else facets_done
+
+    def _stale(self, state: Table) -> list[int]:
+        stmt = (
+            select(ArticleRow.id).outerjoin(state, state.c.article_id == ArticleRow.id)
+            .where(or_(state.c.article_id.is_(None), state.c.updated_at.is_distinct_from(_updated_text()),
+                       state.c.analysis_version.is_distinct_from(ArticleRow.analysis_version)))
+            .order_by(ArticleRow.id)
+        )
+        with self.store.session() as s:
+            return list(s.scalars(stmt))
 
     def stale_ids(self) -> list[int]:
-        """Articles added, changed or (re)analyzed since they were indexed."""
-        if not self.fts:
-            return []
-        sql = (
-            "SELECT a.id FROM articles a LEFT JOIN search_docs d ON d.article_id = a.id "
-            "WHERE d.article_id IS NULL OR d.updated_at IS NOT CAST(a.updated_at AS TEXT) "
-            "OR d.analysis_version IS NOT a.analysis_version ORDER BY a.id"
-        )
-        with self.store.engine.connect() as conn:
-            return [row[0] for row in conn.exec_driver_sql(sql)]
+        """Articles added, changed or (re)analyzed since the text index saw them."""
+        return self._stale(docs_t) if self.backend != "like" else []
+
+    def sync_facets(self) -> int:
+        """Bring the facet rows up to date (no Kiwi: ~100k articles take seconds). Filtered lists,
+        counts and trends are right once this has run, before the slower text index catches up."""
+        with self._lock:
+            return self._batches(self._stale(facet_docs_t), FACET_BATCH, self._facet_batch)
 
     def sync(self) -> int:
-        """Index whatever is stale; cheap when nothing is. Returns how many were (re)indexed."""
-        return self._index_ids(self.stale_ids())
+        """Index whatever is stale (facets first, then text); cheap when nothing is.
+        Returns how many articles were (re)indexed."""
+        facet_ids = set(self._stale(facet_docs_t))
+        text_ids = set(self.stale_ids())
+        with self._lock:
+            self._batches(sorted(facet_ids), FACET_BATCH, self._facet_batch)
+            self._batches(sorted(text_ids), BATCH, self._text_batch)
+        return len(facet_ids | text_ids)
 
     def rebuild(self) -> int:
         """Drop the index and build it again from every article."""
-        if not self.fts:
-            return 0
         with self._lock, self.store.engine.begin() as conn:
-            for table in ("search_docs", "search_morph", "search_trigram"):
-                conn.exec_driver_sql(f"DELETE FROM {table}")
+            _clear(conn, self.store.engine.dialect.name, facets=True)
         return self.sync()
 
-    def _index_ids(self, ids: Sequence[int]) -> int:
-        if not self.fts or not ids:
-            return 0
-        done = 0
-        with self._lock:
-            for start in range(0, len(ids), BATCH):
-                done += self._index_batch(list(ids[start:start + BATCH]))
-        return done
+    @staticmethod
+    def _batches(ids: Sequence[int], size: int, work: Any) -> int:
+        return sum(work(list(ids[i:i + size])) for i in range(0, len(ids), size))
 
-    def _index_batch(self, ids: list[int]) -> int:
-        marks = ",".join("?" * len(ids))
-        with self.store.engine.connect() as conn:
-            state = conn.exec_driver_sql(
-                f"SELECT id, CAST(updated_at AS TEXT), analysis_version FROM articles WHERE id IN ({marks})",
-                tuple(ids)).all()
+    def _facet_batch(self, ids: list[int]) -> int:
+        """Read the articles' filter values and replace their facet rows, in one transaction."""
+        columns = (ArticleRow.id, _updated_text(), ArticleRow.analysis_version, ArticleRow.category,
+                   ArticleRow.publisher, ArticleRow.topics, ArticleRow.companies, ArticleRow.day,
+                   ArticleRow.published_at)
+        with self.store.engine.begin() as conn:
+            rows = conn.execute(select(*columns).where(ArticleRow.id.in_(ids))).all()
+            conn.execute(facets_t.delete().where(facets_t.c.article_id.in_(ids)))
+            conn.execute(facet_docs_t.delete().where(facet_docs_t.c.article_id.in_(ids)))
+            facet_rows = [r for row in rows for r in _facet_rows(row)]
+            if facet_rows:
+                conn.execute(facets_t.insert(), facet_rows)
+                conn.execute(facet_docs_t.insert(), [
+                    {"article_id": r[0], "updated_at": r[1], "analysis_version": r[2]} for r in rows])
+        return len(rows)
+
+    def _text_batch(self, ids: list[int]) -> int:
+        with self.store.session() as s:
+            state = s.execute(select(ArticleRow.id, _updated_text(), ArticleRow.analysis_version)
+                              .where(ArticleRow.id.in_(ids))).all()
         articles = self.store.get_articles([row[0] for row in state])
         docs = [_doc_texts(a) for a in articles]
-        tokens = [" ".join(t) for t in tokenize([x for d in docs for x in (d[0], d[1], d[2][:BODY_CHARS])])]
-        morph_rows = [(a.id, *tokens[3 * i:3 * i + 3], " ".join(tag_key(t) for t in docs[i][3]))
-                      for i, a in enumerate(articles)]
-        tri_rows = [(a.id, d[0], d[1], d[2][:TRIGRAM_BODY_CHARS]) for a, d in zip(articles, docs, strict=True)]
+        tokens = tokenize([x for d in docs for x in (d[0], d[1], d[2][:BODY_CHARS])])
         with self.store.engine.begin() as conn:
-            params = [(i,) for i in ids]
-            for table in ("search_morph", "search_trigram"):
-                conn.exec_driver_sql(f"DELETE FROM {table} WHERE rowid = ?", params)
-            conn.exec_driver_sql("DELETE FROM search_docs WHERE article_id = ?", params)
-            if morph_rows:
-                conn.exec_driver_sql(
-                    "INSERT INTO search_morph(rowid, title, summary, body, tags) VALUES (?, ?, ?, ?, ?)", morph_rows)
-                conn.exec_driver_sql(
-                    "INSERT INTO search_trigram(rowid, title, summary, body) VALUES (?, ?, ?, ?)", tri_rows)
+            if self.backend == "fts5":
+                _write_sqlite(conn, ids, articles, docs, tokens)
+            else:
+                _write_pg(conn, ids, articles, docs, tokens)
+            conn.execute(docs_t.delete().where(docs_t.c.article_id.in_(ids)))
             if state:
-                conn.exec_driver_sql("INSERT INTO search_docs VALUES (?, ?, ?)", [tuple(r) for r in state])
+                conn.execute(docs_t.insert(), [
+                    {"article_id": r[0], "updated_at": r[1], "analysis_version": r[2]} for r in state])
         return len(articles)
 
     # reading
@@ -471,16 +699,15 @@ class SearchIndex:
             return []
         filters = filters or Filters()
         want = limit + offset
-        if not self.fts:
+        if self.backend == "like":
             ranked = self._like(parsed, filters, want)
         else:
-            ranked = self._fts("search_morph", parsed.morph_match(), filters, want, "morph")
+            ranked = self._words(parsed, filters, want, any_term=False)
             if not ranked and len(parsed.terms) > 1:
-                ranked = self._fts("search_morph", parsed.morph_match(any_term=True), filters, want, "morph")
+                ranked = self._words(parsed, filters, want, any_term=True)
             if len(ranked) < want:
                 seen = {i for i, _, _ in ranked}
-                extra = self._fts("search_trigram", parsed.trigram_match(), filters, want, "trigram")
-                ranked += [r for r in extra if r[0] not in seen]
+                ranked += [r for r in self._substrings(parsed, filters, want) if r[0] not in seen]
         ranked = ranked[offset:offset + limit]
         articles = {a.id: a for a in self.store.get_articles([i for i, _, _ in ranked])}
         words = parsed.highlight_words()
@@ -489,34 +716,108 @@ class SearchIndex:
             for i, score, how in ranked if i in articles
         ]
 
-    def _fts(self, name: str, match: str | None, filters: Filters, limit: int, how: str
-             ) -> list[tuple[int, float, str]]:
-        if not match:
-            return []
-        weights = ", ".join(str(w) for w in (WEIGHTS if name == "search_morph" else WEIGHTS[:3]))
-        fts = table(name, column("rowid"))
-        score = literal_column(f"bm25({name}, {weights})").label("score")
-        stmt = (
-            select(ArticleRow.id, score)
-            .join(fts, fts.c.rowid == ArticleRow.id)
-            .where(text(f"{name} MATCH :match"), *filter_clauses(filters, "sqlite"))
-            .order_by(score, ArticleRow.id.desc())
-            .limit(limit)
-        )
+    def _words(self, parsed: ParsedQuery, filters: Filters, limit: int, any_term: bool) -> Ranked:
+        if self.backend == "fts5":
+            return self._fts("search_morph", parsed.morph_match(any_term), filters, limit, "morph")
+        return self._pg_words(parsed.tsquery(any_term), filters, limit)
+
+    def _substrings(self, parsed: ParsedQuery, filters: Filters, limit: int) -> Ranked:
+        if self.backend == "fts5":
+            return self._fts("search_trigram", parsed.trigram_match(), filters, limit, "trigram")
+        return self._pg_substrings(parsed.substrings(), filters, limit)
+
+    def _run(self, stmt: Any, what: str, params: dict[str, Any] | None = None) -> list[Any]:
         try:
             with self.store.session() as s:
-                return [(row[0], float(row[1]), how) for row in s.execute(stmt, {"match": match})]
-        except Exception as exc:  # noqa: BLE001 - a query we failed to sanitize must not become a 500
-            log.warning("search: %s query %r failed: %s", name, match, exc)
+                return list(s.execute(stmt, params or {}))
+        except DBAPIError as exc:  # a query we failed to sanitize must not become a 500
+            log.warning("search: %s query failed: %s", what, exc)
             return []
 
-    def _like(self, parsed: ParsedQuery, filters: Filters, limit: int) -> list[tuple[int, float, str]]:
-        """Portable fallback for databases without an FTS backend yet: every term somewhere."""
+    def _fts(self, name: str, match: str | None, filters: Filters, limit: int, how: str) -> Ranked:
+        """bm25-ranked FTS5 hits; a match with more than CANDIDATES articles ranks only its newest."""
+        if not match:
+            return []
+        fts = table(name, column("rowid"))
+        conditions = [text(f"{name} MATCH :match"), *filter_conditions(filters, fts.c.rowid)]
+        cut = self._run(select(fts.c.rowid).where(*conditions).order_by(fts.c.rowid.desc())
+                        .offset(CANDIDATES - 1).limit(1), name, {"match": match})
+        if cut:
+            conditions.append(fts.c.rowid >= cut[0][0])
+        weights = ", ".join(str(w) for w in (WEIGHTS if name == "search_morph" else WEIGHTS[:3]))
+        score = literal_column(f"bm25({name}, {weights})").label("score")
+        stmt = select(fts.c.rowid, score).where(*conditions).order_by(score, fts.c.rowid.desc()).limit(limit)
+        return [(row[0], float(row[1]), how) for row in self._run(stmt, name, {"match": match})]
+
+    def _pg_words(self, query: str | None, filters: Filters, limit: int) -> Ranked:
+        """ts_rank-ranked tsvector hits, CANDIDATES-capped like FTS5 (scores negated: lower is better)."""
+        if not query:
+            return []
+        from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+
+        pg = table("search_pg", column("article_id"), column("tsv", TSVECTOR))
+        tsq = cast(literal(query), TSQUERY)
+        conditions = [pg.c.tsv.bool_op("@@")(tsq), *filter_conditions(filters, pg.c.article_id)]
+        cut = self._run(select(pg.c.article_id).where(*conditions).order_by(pg.c.article_id.desc())
+                        .offset(CANDIDATES - 1).limit(1), "tsquery")
+        if cut:
+            conditions.append(pg.c.article_id >= cut[0][0])
+        rank = func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), pg.c.tsv, tsq).label("rank")
+        stmt = select(pg.c.article_id, rank).where(*conditions).order_by(rank.desc(), pg.c.article_id.desc())
+        return [(row[0], -float(row[1]), "morph") for row in self._run(stmt.limit(limit), "tsquery")]
+
+    def _pg_substrings(self, terms: list[list[str]] | None, filters: Filters, limit: int) -> Ranked:
+        """Every term as a substring (any spelling) of the raw text; pg_trgm's index serves ILIKE."""
+        if not terms:
+            return []
+        pg = table("search_pg", column("article_id"), column("raw"))
+        likes = [or_(*[pg.c.raw.ilike("%" + _like_escape(s) + "%", escape="\\") for s in options])
+                 for options in terms]
+        stmt = (select(pg.c.article_id).where(*likes, *filter_conditions(filters, pg.c.article_id))
+                .order_by(pg.c.article_id.desc()).limit(limit))
+        return [(row[0], 0.0, "trigram") for row in self._run(stmt, "substring")]
+
+    def _like(self, parsed: ParsedQuery, filters: Filters, limit: int) -> Ranked:
+        """Portable fallback for databases without an FTS backend: every term somewhere."""
         columns = (ArticleRow.title, ArticleRow.body)
         clauses = [
             or_(*[col.icontains(s, autoescape=True) for s in term.surfaces for col in columns]) for term in parsed.terms
         ]
-        stmt = (select(ArticleRow.id).where(*clauses, *filter_clauses(filters, self.store.engine.dialect.name))
+        stmt = (select(ArticleRow.id).where(*clauses, *filter_conditions(filters, ArticleRow.id))
                 .order_by(ArticleRow.published_at.desc()).limit(limit))
-        with self.store.session() as s:
-            return [(i, 0.0, "like") for i in s.scalars(stmt)]
+        return [(row[0], 0.0, "like") for row in self._run(stmt, "like")]
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _write_sqlite(conn: Connection, ids: list[int], articles: list[Article],
+                  docs: list[tuple[str, str, str, list[str]]], tokens: list[list[str]]) -> None:
+    """Replace the articles' rows in both FTS5 tables."""
+    joined = [" ".join(t) for t in tokens]
+    morph_rows = [(a.id, *joined[3 * i:3 * i + 3], " ".join(tag_key(t) for t in docs[i][3]))
+                  for i, a in enumerate(articles)]
+    tri_rows = [(a.id, d[0], d[1], d[2][:TRIGRAM_BODY_CHARS]) for a, d in zip(articles, docs, strict=True)]
+    params = [(i,) for i in ids]
+    for name in TEXT_TABLES["sqlite"]:
+        conn.exec_driver_sql(f"DELETE FROM {name} WHERE rowid = ?", params)
+    if morph_rows:
+        conn.exec_driver_sql("INSERT INTO search_morph(rowid, title, summary, body, tags) VALUES (?, ?, ?, ?, ?)",
+                             morph_rows)
+        conn.exec_driver_sql("INSERT INTO search_trigram(rowid, title, summary, body) VALUES (?, ?, ?, ?)", tri_rows)
+
+
+def _write_pg(conn: Connection, ids: list[int], articles: list[Article],
+              docs: list[tuple[str, str, str, list[str]]], tokens: list[list[str]]) -> None:
+    """Replace the articles' rows in search_pg: weighted tsvector (title A, tags B, summary C, body D)."""
+    rows = []
+    for i, (a, d) in enumerate(zip(articles, docs, strict=True)):
+        title, summary, body = tokens[3 * i:3 * i + 3]
+        tsv = tsvector_literal([(title, "A"), ([tag_key(t) for t in d[3]], "B"), (summary, "C"), (body, "D")])
+        raw = "\n".join((d[0], d[1], d[2][:TRIGRAM_BODY_CHARS])).replace("\x00", "")
+        rows.append({"id": a.id, "tsv": tsv, "raw": raw})
+    conn.execute(text("DELETE FROM search_pg WHERE article_id = :id"), [{"id": i} for i in ids])
+    if rows:
+        conn.execute(text("INSERT INTO search_pg (article_id, tsv, raw) VALUES (:id, CAST(:tsv AS tsvector), :raw)"),
+                     rows)

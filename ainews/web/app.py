@@ -1,7 +1,8 @@
 """The web app: browse the digest by day, filter, search, follow stories, see trends; JSON under /api/.
 
 Read-only over the same Store the pipeline writes. Pages are server-rendered Jinja2 (autoescaped);
-the search index catches up in a background thread on whatever the pipeline stored since.
+the search index (text and the facet rows behind filters and trends) catches up in a background
+thread on whatever the pipeline stored since.
 """
 
 from __future__ import annotations
@@ -247,6 +248,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
     settings = settings or Settings()
     web = Web(store, settings, index or S.SearchIndex(store))
     if index is None:
+        web.index.sync_facets()  # seconds even for a big store: filtered lists are right from the start
         web.maybe_sync()
     app = FastAPI(title="ainews", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   description="Korean AI news: articles, stories, search and trends (read-only).")
@@ -319,6 +321,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
                       date_from: Annotated[str | None, Query(alias="from", max_length=20)] = None,
                       date_to: Annotated[str | None, Query(alias="to", max_length=20)] = None,
                       offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+        web.maybe_sync()
         f = filters_from(category, topic, company, outlet, date_from, date_to)
         page = 30
         articles = S.list_articles(store, f, page + 1, offset)
@@ -379,6 +382,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
         for name, value in (("date", date_), ("from", date_from), ("to", date_to)):
             if value and parse_date(value) is None:
                 raise HTTPException(422, f"bad {name} '{value}': use YYYY-MM-DD")
+        web.maybe_sync()
         f = filters_from(category, topic, company, outlet, date_from, date_to, date_)
         return [article_out(a) for a in S.list_articles(store, f, limit, offset)]
 

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from ainews.store import Store
 from ainews.store.search import SearchIndex
 from ainews.web.app import create_app
+from tests import pgserver as pg
 from tests.web.fixtures import build_store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -24,6 +25,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, dict[str, int], SearchIndex]]:
     store, ids = build_store(tmp_path_factory.mktemp("web") / "ainews.db")
+    index = SearchIndex(store)
+    index.sync()
+    yield store, ids, index
+    store.close()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def any_corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+               ) -> Iterator[tuple[Store, dict[str, int], SearchIndex]]:
+    """The corpus store on SQLite (FTS5) and on PostgreSQL (tsvector); PostgreSQL skips when unavailable."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'ainews.db'}"
+    else:
+        url = pg.create_database(request.getfixturevalue("pg_admin_url"))
+    store, ids = build_store(url)
     index = SearchIndex(store)
     index.sync()
     yield store, ids, index

@@ -1,4 +1,4 @@
-"""A real SQLite store filled with the hand-written Korean corpus plus hostile items for escaping tests."""
+"""A real store (SQLite file or PostgreSQL database) with the Korean corpus plus hostile items for escaping."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ HOSTILE = [
 ]
 
 
-def build_store(path: Path, hostile: bool = True) -> tuple[Store, dict[str, int]]:
-    """A store at `path` (SQLite file) with the corpus; returns it and the article id per slug."""
-    store = Store(f"sqlite:///{path}")
+def build_store(where: Path | str, hostile: bool = True) -> tuple[Store, dict[str, int]]:
+    """A store at `where` (a SQLite file path or a database URL) with the corpus; returns it and the
+    article id per slug."""
+    store = Store(where if isinstance(where, str) else f"sqlite:///{where}")
     ids = load_corpus(store, CORPUS + (HOSTILE if hostile else []))
     if hostile:
         from ainews.store.schema import ArticleRow

@@ -1,10 +1,25 @@
-"""The JSON API with FastAPI's test client over a real SQLite store filled from the corpus."""
+"""The JSON API with FastAPI's test client over a real store filled from the corpus (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from fastapi.testclient import TestClient
+
+from ainews.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(any_corpus):  # noqa: ANN001, ANN201 - the same API on both databases
+    store, _ids, index = any_corpus
+    return TestClient(create_app(store, index=index), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def ids(any_corpus) -> dict[str, int]:  # noqa: ANN001
+    return any_corpus[1]
+
 
 ARTICLE_KEYS = {"id", "title", "url", "publisher", "published_at", "summary"}
 

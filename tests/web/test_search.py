@@ -1,8 +1,7 @@
-"""The search index on the real corpus store: Korean morphology, aliases, hostile syntax, catch-up."""
+"""The search index on the real corpus store, on SQLite (FTS5) and PostgreSQL (tsvector): Korean
+morphology, aliases, hostile syntax, filters, catch-up, and the 20-query quality set."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
@@ -14,6 +13,11 @@ from tests.web.fixtures import build_store
 KAKAO = {"kakao-openai-hankyoreh", "kakao-openai-digitaldaily", "kakao-earnings"}
 OPENAI = {"openai-gpt5", "kakao-openai-hankyoreh", "kakao-openai-digitaldaily", "openai-altman-korea",
           "openai-ko-office"}
+
+
+@pytest.fixture(scope="module")
+def corpus(any_corpus: tuple[Store, dict[str, int], SearchIndex]) -> tuple[Store, dict[str, int], SearchIndex]:
+    return any_corpus
 
 
 def slugs(index: SearchIndex, ids: dict[str, int], q: str, limit: int = 10, **filters: str) -> list[str]:
@@ -87,8 +91,8 @@ def test_filters_combine_with_search(corpus) -> None:
     assert found and set(found) == {date(2026, 1, 16)}
 
 
-def test_index_catches_up_on_new_and_changed_articles(tmp_path: Path) -> None:
-    store, ids = build_store(tmp_path / "a.db", hostile=False)
+def test_index_catches_up_on_new_and_changed_articles(any_db_url: str) -> None:
+    store, ids = build_store(any_db_url, hostile=False)
     index = SearchIndex(store)
     assert index.sync() == store.count_articles()
     assert index.sync() == 0  # nothing stale
@@ -109,18 +113,18 @@ def test_index_catches_up_on_new_and_changed_articles(tmp_path: Path) -> None:
     store.close()
 
 
-def test_other_databases_fall_back_to_like(tmp_path: Path) -> None:
-    store, _ids = build_store(tmp_path / "b.db", hostile=False)
+def test_other_databases_fall_back_to_like(any_db_url: str) -> None:
+    store, _ids = build_store(any_db_url, hostile=False)
     index = SearchIndex(store)
-    index.fts = False  # what a PostgreSQL store gets until it has its own FTS backend
+    index.backend = "like"  # what a database without an FTS backend (neither SQLite nor PostgreSQL) gets
     hits = index.search("OpenAI 100%", 5)
     assert hits == []
     assert {h.article.title for h in index.search("패자부활전", 5)} >= {"네이버클라우드, 독파모 패자부활전 불참"}
     store.close()
 
 
-def test_empty_store(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'e.db'}")
+def test_empty_store(any_db_url: str) -> None:
+    store = Store(any_db_url)
     index = SearchIndex(store)
     assert index.sync() == 0 and index.search("카카오") == []
     store.close()
