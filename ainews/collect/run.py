@@ -138,18 +138,22 @@ async def collect(settings: Settings, store: Store, sources: list[Source], *, al
 
 
 async def _collect_source(run: _Run, source: Source) -> None:
+    """One source from index to stored articles; whatever goes wrong ends up in the report."""
     try:
-        index = await _read_index(run, source)
+        error, items = await _source_body(run, source)
     except FetchError as exc:
-        _finish_source(run, source, exc.reason, 0)
-        return
+        error, items = exc.reason, 0
     except Exception as exc:  # noqa: BLE001 - a bug on one source's content must not stop the run
         log.exception("unexpected error on source %s", source.name)
-        _finish_source(run, source, f"internal error: {type(exc).__name__}: {exc}", 0)
-        return
+        error, items = f"internal error: {type(exc).__name__}: {exc}", 0
+    _finish_source(run, source, error, items)
+
+
+async def _source_body(run: _Run, source: Source) -> tuple[str | None, int]:
+    """(index error or None, items listed). Raises FetchError when the index cannot be fetched."""
+    index = await _read_index(run, source)
     if index.unchanged:
-        _finish_source(run, source, None, (run.health.get(source.name) or {}).get("items_found") or 0)
-        return
+        return None, (run.health.get(source.name) or {}).get("items_found") or 0
     known = await run.in_db(_known_flags, run.store, index.entries)
     new, capped = _select_new(run, source, index.entries, known)
     run.progress("articles", total=len(new))
@@ -157,7 +161,7 @@ async def _collect_source(run: _Run, source: Source) -> None:
     complete = all(outcomes) and not capped
     for url, result in index.results:
         run.fetcher.save_validators(url, result if complete and not index.error else None)
-    _finish_source(run, source, index.error, len(index.entries))
+    return index.error, len(index.entries)
 
 
 def _finish_source(run: _Run, source: Source, error: str | None, items: int) -> None:
