@@ -18,6 +18,7 @@ def test_thirty_items_then_nothing_new(server, store, settings) -> None:
     assert first.articles_new == 30 and first.sources_ok == 1 and first.errors == []
     assert store.count_articles() == 30
     assert first.requests == 32  # robots.txt + feed + 30 articles
+    assert all(server.count(f"/rss/article/{i}.html") == 1 for i in range(30))
     stored = store.get_article(store.find_article_id("url:" + urls[7].split("://", 1)[1]))
     assert stored is not None and "인공지능 기사 7" in stored.title and stored.source == "AI타임스"
 
