@@ -200,6 +200,69 @@ def digest(
             typer.echo(f"excluded {score}  {item.article.title}  {item.article.url}  ({reasons})")
 
 
+SOURCES_HELP = "Sources TOML (only these) (default: bundled + config)."
+
+
+@app.command("collect")
+@user_errors
+def collect_cmd(
+    sources: Annotated[str | None, typer.Option(help=SOURCES_HELP)] = None,
+    allow_private: Annotated[bool, typer.Option(help="Allow private/loopback addresses (local test servers).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
+) -> None:
+    """Fetch every source and store new articles; a second run fetches only what is new.
+
+    Exit 0 when at least one source worked, 1 when every source failed, 2 on a usage error."""
+    import asyncio
+
+    from ainews.collect.console import CollectProgress
+    from ainews.collect.run import collect
+    from ainews.collect.sources import load_sources
+
+    settings = state.settings()
+    source_list = load_sources(sources, settings.sources or None)
+    store = state.store(settings)
+    try:
+        with CollectProgress(err, enabled=not (quiet or as_json) and err.is_terminal) as progress:
+            report = asyncio.run(collect(settings, store, source_list, allow_private=allow_private,
+                                         progress=progress))
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for e in report.errors:
+            err.print(f"[red]✗[/red] {e['source']}: {e['error']} [dim]{e['url']}[/dim]", highlight=False)
+        if not quiet:
+            err.print(report.summary(), highlight=False)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command("sources")
+@user_errors
+def sources_cmd(
+    sources: Annotated[str | None, typer.Option(help=SOURCES_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the health rows as JSON.")] = False,
+) -> None:
+    """Each source's health: last success, last error, consecutive failures, items found."""
+    from ainews.collect.console import health_table
+    from ainews.collect.sources import load_sources
+
+    settings = state.settings()
+    source_list = load_sources(sources, settings.sources or None)
+    store = state.store(settings)
+    try:
+        rows = store.source_health()
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+    else:
+        console = Console()
+        console.print(health_table(rows, source_list, show_url=console.width >= 120))
+
+
 @app.command("analyze")
 @user_errors
 def analyze_cmd(
@@ -293,7 +356,7 @@ SITE_URL_HELP = "Public address of site/ (for feed and message links) (env: AINE
 @app.command("run")
 @user_errors
 def run_cmd(
-    sources: Annotated[str | None, typer.Option(help="Sources TOML (only these) (default: bundled + config).")] = None,
+    sources: Annotated[str | None, typer.Option(help=SOURCES_HELP)] = None,
     allow_private: Annotated[bool, typer.Option(help="Allow sources on private/loopback addresses.")] = False,
     day: Annotated[str | None, typer.Option("--date", help="Day (YYYY-MM-DD, KST) (default: today).")] = None,
     out: Annotated[Path | None, typer.Option(help="Folder for digests/ and site/ (default: output_dir).")] = None,
