@@ -45,12 +45,16 @@ def normalize_line(line: str) -> str:
     return _SPACE.sub(" ", line).strip()
 
 
+EDGE_CHARS = 1000  # boilerplate markers sit at a line's edges; a huge line is judged by them alone
+
+
 def drop_reason(line: str) -> str | None:
     """Why a line is boilerplate, or None when it may be article text."""
+    probe = line if len(line) <= 2 * EDGE_CHARS else f"{line[:EDGE_CHARS]} … {line[-EDGE_CHARS:]}"
     for rule in rules()[1]:
-        if len(line) <= rule.max_len and rule.pattern.search(line):
+        if len(line) <= rule.max_len and rule.pattern.search(probe):
             return rule.kind
-    if _EMAIL_END.search(line) and (_CAPTION_DATE.search(line) or len(line) < 40 or "사진" in line):
+    if _EMAIL_END.search(probe) and (_CAPTION_DATE.search(probe) or len(line) < 40 or "사진" in probe):
         return "caption"
     return None
 

@@ -95,3 +95,17 @@ def test_feed_entry_and_assume_date_fill_gaps() -> None:
 def test_wrong_content_type_object_does_not_raise() -> None:
     raw = RawPage(url="x", content=b"<html></html>", content_type=None)  # type: ignore[arg-type]
     assert extract(raw).extraction_ok is False
+
+
+def test_one_huge_word_is_judged_quickly() -> None:
+    """A 256 KB line with no spaces once took a minute in a backtracking boilerplate rule."""
+    import time
+
+    from ainews.extract import extract
+    from ainews.models import RawPage
+
+    for content in (b"<html><body><p>" + b"x" * 256_000 + b"</p></body></html>", b"<p>" + b"a@b." * 60_000 + b"</p>"):
+        start = time.perf_counter()
+        article = extract(RawPage(url="https://a.kr/1", content=content, content_type="text/html"))
+        assert not article.extraction_ok
+        assert time.perf_counter() - start < 5
