@@ -95,8 +95,8 @@ def parse_day(value: str | None) -> date | None:
 
 @app.callback()
 def main(
-    db: Annotated[str | None, typer.Option(help="Store: a SQLAlchemy URL or SQLite path [env: AINEWS_DB].")] = None,
-    config: Annotated[str | None, typer.Option(help="Config TOML [env: AINEWS_CONFIG].")] = None,
+    db: Annotated[str | None, typer.Option(help="Store: a SQLAlchemy URL or SQLite path (env: AINEWS_DB).")] = None,
+    config: Annotated[str | None, typer.Option(help="Config TOML (env: AINEWS_CONFIG).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
 ) -> None:
     """Collect, extract, analyze and publish Korean AI news."""
@@ -181,7 +181,7 @@ def article_json(article: Any) -> dict[str, Any]:
 @user_errors
 def digest(
     day: Annotated[str, typer.Option("--date", help="Day of the digest (YYYY-MM-DD, KST).")],
-    out: Annotated[Path | None, typer.Option(help="Folder for DATE.md [default: output_dir].")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for DATE.md (default: output_dir).")] = None,
     show_excluded: Annotated[bool, typer.Option(help="List items left out, with their relevance.")] = False,
 ) -> None:
     """Analyze pending articles and write the day's Markdown digest (seed-000 format)."""
@@ -285,7 +285,7 @@ def summarize_cmd(
     fmt: Annotated[str, typer.Option("--format", help="Output format (jsonl).")] = "jsonl",
     method: Annotated[str, typer.Option(help="extractive or llm.")] = "extractive",
 ) -> None:
-    """Batch summaries for evaluation: {id, summary: [sentences], method} per line."""
+    """Batch summaries for evaluation: one {id, summary, method} line per input line."""
     from ainews.analyze import summarize
 
     _require_jsonl(fmt)
