@@ -735,36 +735,34 @@ class SearchIndex:
             return []
 
     def _fts(self, name: str, match: str | None, filters: Filters, limit: int, how: str) -> Ranked:
-        """bm25-ranked FTS5 hits; a match with more than CANDIDATES articles ranks only its newest."""
+        """bm25-ranked FTS5 hits among the newest CANDIDATES matches: one pass in rowid order that
+        stops early, so bm25 never runs over tens of thousands of rows for a very common word."""
         if not match:
             return []
         fts = table(name, column("rowid"))
-        conditions = [text(f"{name} MATCH :match"), *filter_conditions(filters, fts.c.rowid)]
-        cut = self._run(select(fts.c.rowid).where(*conditions).order_by(fts.c.rowid.desc())
-                        .offset(CANDIDATES - 1).limit(1), name, {"match": match})
-        if cut:
-            conditions.append(fts.c.rowid >= cut[0][0])
         weights = ", ".join(str(w) for w in (WEIGHTS if name == "search_morph" else WEIGHTS[:3]))
-        score = literal_column(f"bm25({name}, {weights})").label("score")
-        stmt = select(fts.c.rowid, score).where(*conditions).order_by(score, fts.c.rowid.desc()).limit(limit)
-        return [(row[0], float(row[1]), how) for row in self._run(stmt, name, {"match": match})]
+        score = literal_column(f"bm25({name}, {weights})")
+        stmt = (select(fts.c.rowid, score)
+                .where(text(f"{name} MATCH :match"), *filter_conditions(filters, fts.c.rowid))
+                .order_by(fts.c.rowid.desc()).limit(CANDIDATES))
+        rows = self._run(stmt, name, {"match": match})
+        return [(i, float(v), how) for i, v in sorted(rows, key=lambda r: (r[1], -r[0]))[:limit]]
 
     def _pg_words(self, query: str | None, filters: Filters, limit: int) -> Ranked:
-        """ts_rank-ranked tsvector hits, CANDIDATES-capped like FTS5 (scores negated: lower is better)."""
+        """ts_rank-ranked tsvector hits among the newest CANDIDATES matches (scores negated: lower is
+        better, as in FTS5); ts_rank runs only on those candidates."""
         if not query:
             return []
         from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
         pg = table("search_pg", column("article_id"), column("tsv", TSVECTOR))
         tsq = cast(literal(query), TSQUERY)
-        conditions = [pg.c.tsv.bool_op("@@")(tsq), *filter_conditions(filters, pg.c.article_id)]
-        cut = self._run(select(pg.c.article_id).where(*conditions).order_by(pg.c.article_id.desc())
-                        .offset(CANDIDATES - 1).limit(1), "tsquery")
-        if cut:
-            conditions.append(pg.c.article_id >= cut[0][0])
-        rank = func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), pg.c.tsv, tsq).label("rank")
-        stmt = select(pg.c.article_id, rank).where(*conditions).order_by(rank.desc(), pg.c.article_id.desc())
-        return [(row[0], -float(row[1]), "morph") for row in self._run(stmt.limit(limit), "tsquery")]
+        newest = (select(pg.c.article_id, pg.c.tsv)
+                  .where(pg.c.tsv.bool_op("@@")(tsq), *filter_conditions(filters, pg.c.article_id))
+                  .order_by(pg.c.article_id.desc()).limit(CANDIDATES).subquery())
+        rank = func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), newest.c.tsv, tsq)
+        rows = self._run(select(newest.c.article_id, rank), "tsquery")
+        return [(i, -float(v), "morph") for i, v in sorted(rows, key=lambda r: (-r[1], -r[0]))[:limit]]
 
     def _pg_substrings(self, terms: list[list[str]] | None, filters: Filters, limit: int) -> Ranked:
         """Every term as a substring (any spelling) of the raw text; pg_trgm's index serves ILIKE."""

@@ -5,6 +5,7 @@ a generator for large synthetic stores (speed benchmarks). Never used by the run
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -247,6 +248,27 @@ QUALITY_QUERIES: dict[str, set[str]] = {
     "투자 유치": {"rebellions-invest"},
     "데이터센터 전력": {"datacenter-power"},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    query: str
+    precision: float  # relevant in the top 5 / min(5, number relevant)
+    hit_at_1: bool
+    reciprocal_rank: float
+    top: list[str]  # slugs of the top 5
+
+
+def evaluate_search(search: Callable[[str, int], list[int]], ids: dict[str, int]) -> list[QueryResult]:
+    """QUALITY_QUERIES through `search(query, limit) -> article ids`, scored against the expected slugs."""
+    slug_of = {v: k for k, v in ids.items()}
+    out = []
+    for query, relevant in QUALITY_QUERIES.items():
+        top = [slug_of.get(i, "?") for i in search(query, 5)]
+        rank = next((n + 1 for n, s in enumerate(top) if s in relevant), None)
+        out.append(QueryResult(query, sum(s in relevant for s in top) / min(5, len(relevant)),
+                               bool(top) and top[0] in relevant, 1 / rank if rank else 0.0, top))
+    return out
 
 
 def _when(value: str) -> datetime:

@@ -7,7 +7,9 @@ import pytest
 
 from ainews.models import Article
 from ainews.store import Store
+from ainews.store import search as search_module
 from ainews.store.search import Filters, SearchIndex, parse_query
+from ainews.web.devdata import evaluate_search
 from tests.web.fixtures import build_store
 
 KAKAO = {"kakao-openai-hankyoreh", "kakao-openai-digitaldaily", "kakao-earnings"}
@@ -128,3 +130,24 @@ def test_empty_store(any_db_url: str) -> None:
     index = SearchIndex(store)
     assert index.sync() == 0 and index.search("카카오") == []
     store.close()
+
+
+def test_quality_queries_all_right_in_the_top_five(corpus) -> None:
+    """The 20 reader queries of benchmarks/search_quality.py: every expected article in the top 5."""
+    _store, ids, index = corpus
+    rows = evaluate_search(lambda q, n: [h.article.id or 0 for h in index.search(q, n)], ids)
+    assert [r.query for r in rows if r.precision < 1.0] == [], [(r.query, r.top) for r in rows]
+    assert all(r.hit_at_1 for r in rows)
+
+
+def test_very_common_words_rank_only_the_newest_candidates(corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word in more than CANDIDATES articles is ranked among its newest matches (cost stays flat)."""
+    _store, ids, index = corpus
+    dokpamo = {ids[s] for s in ("dokpamo-eval-etnews", "dokpamo-eval-yna", "dokpamo-naver-zdnet",
+                                "dokpamo-naver-chosun", "dokpamo-call-yna", "dokpamo-motif-etnews")}
+    all_hits = [h.article.id for h in index.search("독파모", 20) if h.matched == "morph"]
+    assert dokpamo <= set(all_hits)
+    monkeypatch.setattr(search_module, "CANDIDATES", 2)
+    capped = [h.article.id for h in index.search("독파모", 20) if h.matched == "morph"]
+    newest_two = sorted((i for i in all_hits if i is not None), reverse=True)[:2]
+    assert sorted(capped, reverse=True) == newest_two
