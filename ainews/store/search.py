@@ -624,6 +624,14 @@ class SearchIndex:
         with self.store.session() as s:
             return list(s.scalars(stmt))
 
+    def fingerprint(self) -> tuple[Any, ...]:
+        """(count, newest id, newest analysis version) of the articles, read from indexes: when it has
+        not moved, nothing was added or newly analyzed and a full stale check can wait."""
+        with self.store.session() as s:
+            row = s.execute(select(func.count(ArticleRow.id), func.max(ArticleRow.id),
+                                   func.max(ArticleRow.analysis_version))).one()
+        return tuple(row)
+
     def stale_ids(self) -> list[int]:
         """Articles added, changed or (re)analyzed since the text index saw them."""
         return self._stale(docs_t) if self.backend != "like" else []

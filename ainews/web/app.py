@@ -32,7 +32,8 @@ from ainews.web.charts import color, line_chart, sparkline
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-SYNC_EVERY = 15.0  # seconds between checks for articles the index has not seen
+SYNC_EVERY = 15.0  # seconds between cheap checks for articles the index has not seen
+FULL_SYNC_EVERY = 600.0  # seconds between full stale scans when the cheap check saw nothing new
 FACETS_TTL = 60.0
 WEEKDAYS = "월화수목금토일"
 
@@ -142,11 +143,15 @@ class Web:
     def __init__(self, store: Store, settings: Settings, index: S.SearchIndex) -> None:
         self.store, self.settings, self.index = store, settings, index
         self._last_sync = 0.0
+        self._last_full = -FULL_SYNC_EVERY
+        self._mark: tuple[Any, ...] | None = None
         self._sync_lock = threading.Lock()
         self._facets: tuple[float, int, dict[str, list[tuple[str, int]]]] | None = None
 
     def maybe_sync(self) -> None:
-        """At most every SYNC_EVERY seconds, index what is new in a background thread."""
+        """At most every SYNC_EVERY seconds, in a background thread: when the articles' fingerprint
+        moved (or FULL_SYNC_EVERY passed), index what is new. The pipeline indexes what it analyzes
+        itself; this catches whatever else reached the store, without a full scan every 15 s."""
         now = time.monotonic()
         if now - self._last_sync < SYNC_EVERY or not self._sync_lock.acquire(blocking=False):
             return
@@ -154,7 +159,10 @@ class Web:
 
         def run() -> None:
             try:
-                self.index.sync()
+                mark = self.index.fingerprint()
+                if mark != self._mark or now - self._last_full >= FULL_SYNC_EVERY:
+                    self.index.sync()
+                    self._mark, self._last_full = mark, now
             except Exception:  # noqa: BLE001 - a failed catch-up is retried next time
                 log.exception("search index sync failed")
             finally:

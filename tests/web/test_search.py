@@ -151,3 +151,70 @@ def test_very_common_words_rank_only_the_newest_candidates(corpus, monkeypatch: 
     capped = [h.article.id for h in index.search("독파모", 20) if h.matched == "morph"]
     newest_two = sorted((i for i in all_hits if i is not None), reverse=True)[:2]
     assert sorted(capped, reverse=True) == newest_two
+
+
+def test_filtered_lists_counts_and_facets_read_the_facet_rows(corpus) -> None:
+    store, ids, _index = corpus
+    from datetime import date
+
+    from ainews.store.search import count_articles, facets, list_articles
+
+    both = Filters(topic="LLM", company="카카오")
+    assert {a.id for a in list_articles(store, both)} == {ids["kakao-openai-hankyoreh"],
+                                                           ids["kakao-openai-digitaldaily"]}
+    assert count_articles(store, both) == 2
+    week = Filters(category="정책·규제", date_from=date(2026, 1, 16), date_to=date(2026, 1, 17))
+    listed = list_articles(store, week)
+    assert [a.day for a in listed] == sorted((a.day for a in listed), reverse=True)
+    assert {a.id for a in listed} == {ids[s] for s in ("dokpamo-naver-zdnet", "dokpamo-naver-chosun", "ai-basic-law")}
+    assert count_articles(store, week) == 3 and count_articles(store, Filters(company="없는회사")) == 0
+    page = [a.id for a in list_articles(store, Filters(), 5, 5)]
+    everything = [a.id for a in list_articles(store, Filters(), 100)]
+    assert page == everything[5:10] and len(everything) == store.count_articles()
+    counts = dict(facets(store)["company"])
+    assert counts["카카오"] == 3 and counts["오픈AI"] == 4
+    assert dict(facets(store, since=date(2026, 1, 19))["company"])["카카오"] == 1
+
+
+def test_reanalysis_moves_an_article_between_facets(any_db_url: str) -> None:
+    from ainews.store.search import list_articles
+
+    store, ids = build_store(any_db_url, hostile=False)
+    index = SearchIndex(store)
+    index.sync()
+    article = store.get_article(ids["lunit-medical"])
+    assert article and article.analysis
+    article.analysis.companies = ["루닛", "새회사"]
+    article.analysis.version = "fixture-2"
+    store.save_analysis(ids["lunit-medical"], article.analysis)
+    assert list_articles(store, Filters(company="새회사")) == []  # not indexed yet
+    index.update([article])
+    assert [a.id for a in list_articles(store, Filters(company="새회사"))] == [ids["lunit-medical"]]
+    store.close()
+
+
+def test_app_over_an_unindexed_store_filters_at_once_and_catches_up(any_db_url: str) -> None:
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from ainews.web.app import create_app
+
+    store, ids = build_store(any_db_url, hostile=False)
+    app = create_app(store)  # no index given: facet rows now, text in the background
+    client = TestClient(app)
+    assert {a["id"] for a in client.get("/api/articles", params={"company": "카카오"}).json()} == {
+        ids["kakao-openai-hankyoreh"], ids["kakao-openai-digitaldaily"], ids["kakao-earnings"]}
+    deadline = time.monotonic() + 60
+    while not client.get("/api/search", params={"q": "엑사원"}).json() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [h["id"] for h in client.get("/api/search", params={"q": "엑사원"}).json()] == [ids["lg-exaone"]]
+    new_id, _ = store.upsert_article(Article(url="https://news.example.com/late", title="늦게 온 기사 퓨리오사",
+                                             body="레니게이드 후속 칩", content_hash="late"))
+    app.state.web._last_sync = 0.0  # as if SYNC_EVERY had passed
+    deadline = time.monotonic() + 60
+    while not client.get("/api/search", params={"q": "늦게 온 기사"}).json() and time.monotonic() < deadline:
+        app.state.web._last_sync = 0.0
+        time.sleep(0.2)
+    assert [h["id"] for h in client.get("/api/search", params={"q": "늦게 온 기사"}).json()] == [new_id]
+    store.close()
