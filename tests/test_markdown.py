@@ -111,3 +111,13 @@ def test_failed_extraction_shows_link_not_chrome() -> None:
                       published_at=datetime(2026, 1, 20, tzinfo=KST))
     text = markdown.render_digest(Digest(day=date(2026, 1, 20), items=[DigestItem(article=article)]))
     assert markdown.NO_BODY in text and "로그인" not in text
+
+
+def test_file_documents_get_no_dead_link() -> None:
+    article = Article(url="/home/me/capture.txt", title="제목", body="본문입니다.",
+                      published_at=datetime(2026, 1, 20, tzinfo=KST))
+    text = markdown.render_digest(Digest(day=date(2026, 1, 20), items=[DigestItem(article=article)]))
+    assert "](#)" not in text and "🔗 원문 링크 없음" in text
+    with_canonical = Article(url="/tmp/saved.html", canonical_url="https://news.example/1", title="제목", body="본문.")
+    text = markdown.render_digest(Digest(day=date(2026, 1, 20), items=[DigestItem(article=with_canonical)]))
+    assert "🔗 [원문 보기](https://news.example/1)" in text

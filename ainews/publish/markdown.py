@@ -150,12 +150,22 @@ def render_item(item: DigestItem, title: str, emoji_for: Callable[[str], str], b
     ]
     lines += [escape_block(summary[0])] if len(summary) == 1 else [f"- {escape_block(s)}" for s in summary]
     lines += ["", "<details>", "<summary><b>📄 원문 보기</b></summary>", "", _details_body(a, body_chars), "",
-              "</details>", "", f"🔗 [원문 보기]({safe_url(a.url)})"]
+              "</details>", "", _source_link(a)]
     if item.others:
         outlets = {x.publisher or x.host or x.url for x in (a, *item.others)}
         lines += ["", f"📰 함께 보도 ({len(outlets)}개 매체)"]
         lines += [f"- [{escape_inline(_other_label(o))}]({safe_url(o.url)})" for o in item.others]
     return [*lines, "", "---", ""]
+
+
+def _source_link(a: Article) -> str:
+    """The link line; a document added from a file has no web address to link to."""
+    url = safe_url(a.canonical_url if a.url and not is_web(a.url) and a.canonical_url else a.url)
+    return f"🔗 [원문 보기]({url})" if url != "#" else "🔗 원문 링크 없음 (파일로 추가된 문서)"
+
+
+def is_web(url: str | None) -> bool:
+    return bool(url) and re.match(r"^https?://", url or "", re.I) is not None
 
 
 def _other_label(article: Article, title_chars: int = 40) -> str:
