@@ -218,7 +218,7 @@ def _details_body(a: Article, body_chars: int) -> str:
 
 def safe_url(url: str) -> str:
     """Only http(s) links, with characters that could end the Markdown link percent-encoded."""
-    if not re.match(r"^https?://", url or "", re.I):
+    if not is_web(url):
         return "#"
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(
         ">", "%3E").replace('"', "%22")
