@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
+from ainews.collect.records import raw_page, read_jsonl
 from ainews.config import Settings
-from ainews.models import KST, Article, RawPage
+from ainews.models import KST, Article
 
 TITLE_MAX = 120
 
@@ -51,18 +51,9 @@ def _article(record: dict[str, Any]) -> Article:
     published = parse_date(record.get("published_at") or record.get("date"))
     if isinstance(record.get("text"), str):
         return article_from_text(record["text"], url, published)
-    if isinstance(record.get("html"), str):
-        raw = RawPage(url=url or "input.html", content=record["html"].encode("utf-8"),
-                      content_type="text/html; charset=utf-8")
-    elif isinstance(record.get("path"), str):
-        path = Path(record["path"])
-        content_type = "text/html" if path.suffix.lower() in (".html", ".htm") else "text/plain"
-        raw = RawPage(url=url or str(path), content=path.read_bytes(), content_type=content_type)
-    else:
-        raise ValueError("needs one of text, html or path")
     from ainews.extract import extract
 
-    article = extract(raw, assume_date=published.date() if published else None)
+    article = extract(raw_page(record, url), assume_date=published.date() if published else None)
     if published and not article.published_at:
         article.published_at = published
     if url:
@@ -102,15 +93,10 @@ def analyze_jsonl(lines: Iterable[str], settings: Settings) -> Iterator[str]:
     """JSON lines in, JSON lines out (same order; unparsable lines reported, not fatal)."""
     records: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            if not isinstance(record, dict):
-                raise ValueError("not a JSON object")
+    for n, record, error in read_jsonl(lines):
+        if record is None:
+            errors.append({"id": None, "line": n, "error": error})
+        else:
             records.append(record)
-        except ValueError as exc:
-            errors.append({"id": None, "line": n, "error": f"invalid JSON: {exc}"})
     for out in (*errors, *analyze_records(records, settings)):
         yield json.dumps(out, ensure_ascii=False)

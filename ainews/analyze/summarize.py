@@ -28,7 +28,6 @@ import re
 from collections import Counter
 from collections.abc import Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 from ainews.analyze import korean
@@ -41,8 +40,9 @@ from ainews.analyze.llm import (
     llm_configured,
     parse_lines,
 )
+from ainews.collect.records import raw_page, read_jsonl
 from ainews.config import Settings
-from ainews.models import Article, RawPage
+from ainews.models import Article
 from ainews.store import Store
 
 log = logging.getLogger(__name__)
@@ -475,14 +475,7 @@ def _article_from_record(record: dict[str, Any]) -> Article:
         return Article(url=f"jsonl:{record.get('id')}", title=title, body=str(record["text"]))
     from ainews.extract import extract  # extraction is heavy; only load it when a record needs it
 
-    if record.get("html") is not None:
-        raw = RawPage(url=f"jsonl:{record.get('id')}", content=str(record["html"]).encode("utf-8"),
-                      content_type="text/html; charset=utf-8")
-    else:
-        path = Path(str(record["path"])).expanduser()
-        content_type = "text/html" if path.suffix.lower() in {".html", ".htm"} else "text/plain"
-        raw = RawPage(url=str(path), content=path.read_bytes(), content_type=content_type)
-    article = extract(raw)
+    article = extract(raw_page(record, "" if record.get("path") else f"jsonl:{record.get('id')}"))
     if title:
         article.title = title
     return article
@@ -495,18 +488,16 @@ def summarize_jsonl(lines: Iterable[str], settings: Settings, method: str | None
         settings = copy.deepcopy(settings)
         settings.summary.method = method
     records: list[tuple[Any, Article | None, str | None]] = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
+    for number, record, error in read_jsonl(lines):
+        if record is None:
+            records.append((number, None, error))
             continue
         try:
-            record = json.loads(line)
-            if not isinstance(record, dict):
-                raise ValueError("not a JSON object")
             if all(record.get(k) is None for k in ("text", "html", "path")):
                 raise ValueError("needs one of text, html, path")
             records.append((record.get("id", number), _article_from_record(record), None))
         except (ValueError, OSError, TypeError) as exc:
-            records.append((number, None, f"line {number}: {type(exc).__name__}: {exc}"))
+            records.append((record.get("id", number), None, f"line {number}: {type(exc).__name__}: {exc}"))
     summaries = iter(summarize_articles([a for _, a, _ in records if a is not None], settings, store))
     for rid, article, error in records:
         if article is None:

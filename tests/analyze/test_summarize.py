@@ -228,7 +228,7 @@ def test_jsonl_batch_keeps_names_and_flags_bad_lines(tmp_path: Path, settings: S
         "",
     ]
     out = [json.loads(line) for line in summarize_jsonl(lines, settings, "extractive")]
-    assert [o["id"] for o in out] == ["a", 2, 3, "c", "d", 6]
+    assert [o["id"] for o in out] == ["a", 2, "b", "c", "d", "e"]  # a bad record keeps its id; bad JSON gets its line
     assert all(set(o) >= {"id", "summary", "method"} for o in out)
     assert len(out[0]["summary"]) == 3 and out[0]["method"] == "extractive"
     assert "error" in out[1] and "error" in out[2] and "error" in out[5]
