@@ -60,3 +60,22 @@ def test_private_addresses_refused_without_flag(tmp_path: Path) -> None:
         assert result.exit_code == 1
         assert "private" in json.loads(result.stdout)["errors"][0]["error"].lower()
         assert server.count("/rss.xml") == 0
+
+
+def test_add_and_extract_a_url(tmp_path: Path) -> None:
+    from tests.collect.collect_fixtures import article_html
+
+    with TestServer() as server:
+        server.routes["/news/articleView.html"] = Response(body=article_html("오픈AI 새 모델 공개", 1),
+                                                           headers={"Content-Type": "text/html; charset=utf-8"})
+        url = server.url("/news/articleView.html")
+        db = ["--db", str(tmp_path / "a.db")]
+        refused = runner.invoke(app, [*db, "add", url])
+        assert refused.exit_code == 1 and "private" in refused.output.lower() and "Traceback" not in refused.output
+        added = runner.invoke(app, [*db, "add", url, "--allow-private", "--date", "2026-01-20"])
+        assert added.exit_code == 0 and "1 new" in added.output
+        again = runner.invoke(app, [*db, "add", url + "#top", "--allow-private", "--date", "2026-01-20"])
+        assert "0 new, 1 already stored" in again.output
+        extracted = runner.invoke(app, [*db, "extract", url, "--allow-private", "--format", "json"])
+        data = json.loads(extracted.stdout)
+        assert data["title"] == "오픈AI 새 모델 공개" and data["url"] == url and "인공지능" in data["body"]
