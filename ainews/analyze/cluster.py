@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -100,8 +101,7 @@ def find_duplicates(docs: list[Doc], primary_key) -> dict[int, int]:  # noqa: AN
 
 @dataclass(slots=True)
 class _Vec:
-    weights: dict[str, float] = field(default_factory=dict)
-    norm: float = 0.0
+    weights: dict[str, float] = field(default_factory=dict)  # unit length: a dot product is the cosine
     top: list[str] = field(default_factory=list)
 
 
@@ -119,15 +119,13 @@ def _vectors(docs: list[Doc], orgs: dict[int, list[str]]) -> dict[int, _Vec]:
             feats["org:" + name] += 3.0
         raw[d.index] = feats
         df.update(feats.keys())
-    n = len(docs)
+    idf = {k: math.log((len(docs) + 20) / (c + 0.5)) for k, c in df.items()}
     out: dict[int, _Vec] = {}
     for i, feats in raw.items():
-        vec = _Vec()
-        for k, tf in feats.items():
-            idf = math.log((n + 20) / (df[k] + 0.5))
-            vec.weights[k] = tf * idf
-        vec.norm = math.sqrt(sum(w * w for w in vec.weights.values())) or 1.0
-        vec.top = [k for k, _ in sorted(vec.weights.items(), key=lambda kv: -kv[1])[:TOP_FEATURES]]
+        weights = {k: tf * idf[k] for k, tf in feats.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        vec = _Vec({k: w / norm for k, w in weights.items()})
+        vec.top = sorted(weights, key=weights.__getitem__, reverse=True)[:TOP_FEATURES]
         out[i] = vec
     return out
 
@@ -135,8 +133,8 @@ def _vectors(docs: list[Doc], orgs: dict[int, list[str]]) -> dict[int, _Vec]:
 def _cosine(a: _Vec, b: _Vec) -> float:
     if len(a.weights) > len(b.weights):
         a, b = b, a
-    dot = sum(w * b.weights.get(k, 0.0) for k, w in a.weights.items())
-    return dot / (a.norm * b.norm)
+    other = b.weights
+    return sum(w * other.get(k, 0.0) for k, w in a.weights.items())
 
 
 def _hours_apart(a: datetime | None, b: datetime | None) -> float | None:
@@ -145,52 +143,83 @@ def _hours_apart(a: datetime | None, b: datetime | None) -> float | None:
     return abs((a - b).total_seconds()) / 3600.0
 
 
-def candidate_pairs(vecs: dict[int, _Vec]) -> set[tuple[int, int]]:
-    """Pairs sharing at least two distinctive features (blocking keeps this near-linear)."""
+def candidate_pairs(vecs: dict[int, _Vec], hours: dict[int, float], window_hours: float) -> set[tuple[int, int]]:
+    """Pairs sharing at least two distinctive features within the story window (blocking).
+
+    Each feature's documents are sorted by time and only those within `window_hours` of each other
+    are paired (a sliding window), so an archive of many months costs what its busiest days cost.
+    Where a feature is in more than MAX_POSTING documents within the window around a document, it is
+    too common there to say which event a document reports, and it pairs nothing for that document:
+    the pairs per document are bounded, so the count grows linearly with the corpus. `hours` holds
+    the dated documents' times; undated ones pair with every document of a feature below the cap.
+    """
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, vec in vecs.items():
-        for k in vec.top:
+    for i in sorted(vecs, key=lambda i: (hours.get(i, math.inf), i)):
+        for k in vecs[i].top:
             postings[k].append(i)
     shared: Counter[tuple[int, int]] = Counter()
     for ids in postings.values():
-        if len(ids) > MAX_POSTING:
-            continue
-        for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
-                a, b = ids[x], ids[y]
-                shared[(a, b) if a < b else (b, a)] += 1
+        if len(ids) > 1:
+            _window_pairs(ids, hours, window_hours, shared)
     return {pair for pair, c in shared.items() if c >= 2}
+
+
+def _window_pairs(ids: list[int], hours: dict[int, float], window: float,
+                  shared: Counter[tuple[int, int]]) -> None:
+    """Count the pairs of one feature's posting list (dated first, in time order; undated last)."""
+    dated = [i for i in ids if i in hours]
+    times = [hours[i] for i in dated]
+    sparse = [bisect_right(times, t + window) - bisect_left(times, t - window) <= MAX_POSTING for t in times]
+    left = 0
+    for j, b in enumerate(dated):
+        while times[left] < times[j] - window:
+            left += 1
+        if not sparse[j]:
+            continue
+        for x in range(left, j):
+            if sparse[x]:
+                a = dated[x]
+                shared[(a, b) if a < b else (b, a)] += 1
+    undated = ids[len(dated):]
+    if undated and len(ids) <= MAX_POSTING:
+        for y, b in enumerate(undated):
+            for a in ids[:len(dated) + y]:
+                shared[(a, b) if a < b else (b, a)] += 1
 
 
 def cluster_stories(docs: list[Doc], orgs: dict[int, list[str]], window_hours: float,
                     dates: dict[int, datetime | None]) -> list[list[int]]:
     """Groups of doc indexes that report the same event (singletons included)."""
     vecs = _vectors(docs, orgs)
+    hours = {d.index: stamp.timestamp() / 3600.0 for d in docs if (stamp := dates.get(d.index)) is not None}
     sims: dict[tuple[int, int], float] = {}
-    for a, b in candidate_pairs(vecs):
-        apart = _hours_apart(dates.get(a), dates.get(b))
-        if apart is not None and apart > window_hours:
+    for a, b in candidate_pairs(vecs, hours, window_hours):
+        dated = a in hours and b in hours
+        if dated and abs(hours[a] - hours[b]) > window_hours:
             continue
-        sim = _cosine(vecs[a], vecs[b]) - (UNDATED_PENALTY if apart is None else 0.0)
+        sim = _cosine(vecs[a], vecs[b]) - (0.0 if dated else UNDATED_PENALTY)
         if sim >= LINK_THRESHOLD:
             sims[(a, b)] = sim
     return _average_link([d.index for d in docs], sims)
 
 
 def _average_link(items: Iterable[int], sims: dict[tuple[int, int], float]) -> list[list[int]]:
-    """Merge along the strongest links while the clusters' average similarity stays high."""
+    """Merge along the strongest links while the clusters' average similarity stays high.
+
+    The link sums between clusters are kept up to date as clusters merge, so a merge check costs
+    one look-up rather than a pass over both clusters' member pairs.
+    """
     cluster_of = {i: i for i in items}
     members: dict[int, list[int]] = {i: [i] for i in cluster_of}
-    for (a, b), _sim in sorted(sims.items(), key=lambda kv: -kv[1]):
+    links: dict[int, dict[int, float]] = defaultdict(dict)
+    for (a, b), sim in sims.items():
+        links[a][b] = links[b][a] = sim
+    for (a, b), _sim in sorted(sims.items(), key=lambda kv: (-kv[1], kv[0])):
         ca, cb = cluster_of[a], cluster_of[b]
         if ca == cb:
             continue
         ma, mb = members[ca], members[cb]
-        total = 0.0
-        for x in ma:
-            for y in mb:
-                total += sims.get((x, y) if x < y else (y, x), 0.0)
-        if total / (len(ma) * len(mb)) < MERGE_AVG:
+        if links[ca].get(cb, 0.0) / (len(ma) * len(mb)) < MERGE_AVG:
             continue
         if len(ma) < len(mb):
             ca, cb, ma, mb = cb, ca, mb, ma
@@ -198,4 +227,8 @@ def _average_link(items: Iterable[int], sims: dict[tuple[int, int], float]) -> l
         for y in mb:
             cluster_of[y] = ca
         del members[cb]
+        for other, total in links.pop(cb, {}).items():
+            del links[other][cb]
+            if other != ca:
+                links[ca][other] = links[other][ca] = links[ca].get(other, 0.0) + total
     return list(members.values())

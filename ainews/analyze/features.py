@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ainews.analyze import korean
 from ainews.analyze.lexicon import MAX_KEY_CHARS, Lexicon, lexicon, norm_key
@@ -20,6 +21,9 @@ ZONES = ("title", "subtitles", "lead", "body")
 LEAD_CHARS = 400
 BODY_CHARS = 3000
 MAX_JOIN = 6
+# Articles per Kiwi call: the morphemes of one chunk are turned into counters and dropped before the
+# next, so memory stays flat however many articles a run holds (20k articles at once held ~2 GB).
+CHUNK_ARTICLES = 500
 # An organisation directly followed by a role word is a person's employer ("테슬라 CEO 일론 머스크"):
 # it counts for less, because the organisation itself is not necessarily acting.
 ROLE_WORDS = frozenset(norm_key(w) for w in (
@@ -99,18 +103,20 @@ def zone_texts(article: Article, junk: frozenset[str]) -> tuple[str, str, str, s
     return (clean_text(article.title or "", junk), subtitles, lead, rest)
 
 
-def _is_barrier(form: str, tag: str) -> bool:
+@lru_cache(maxsize=1 << 18)
+def token_key(form: str, tag: str) -> str | None:
+    """Matching key of one morpheme, None for a barrier (cached: morphemes repeat across articles)."""
     if tag == "SP":
-        return form != "·"
-    return tag.startswith(_BARRIER_PREFIXES)
+        return None if form != "·" else norm_key(form)
+    return None if tag.startswith(_BARRIER_PREFIXES) else norm_key(form)
 
 
-def _match_zone(doc: Doc, tokens: list[tuple[str, str]], zone: int, lex: Lexicon) -> None:
+def _match_zone(doc: Doc, tokens: list[tuple[str, str]], forms: list[str | None], zone: int, lex: Lexicon) -> None:
     """Record term hits (overlapping) and organisation hits (longest, non-overlapping)."""
-    forms = [None if _is_barrier(f, t) else norm_key(f) for f, t in tokens]
+    prefixes = lex.prefixes
     skip_until = -1
     for i, first in enumerate(forms):
-        if not first:
+        if not first or first not in prefixes:
             continue
         key = ""
         best_org: tuple[int, str] | None = None
@@ -119,7 +125,7 @@ def _match_zone(doc: Doc, tokens: list[tuple[str, str]], zone: int, lex: Lexicon
             if part is None:
                 break
             key += part
-            if len(key) > MAX_KEY_CHARS or key not in lex.prefixes:
+            if len(key) > MAX_KEY_CHARS or key not in prefixes:
                 break
             if key in lex.term_keys:
                 doc.hits.setdefault(key, [0.0, 0.0, 0.0, 0.0])[zone] += 1
@@ -134,34 +140,42 @@ def _match_zone(doc: Doc, tokens: list[tuple[str, str]], zone: int, lex: Lexicon
             skip_until = j
 
 
-def _collect_words(doc: Doc, tokens: list[tuple[str, str]], zone: int) -> None:
-    for form, tag in tokens:
+def _collect_words(doc: Doc, tokens: list[tuple[str, str]], forms: list[str | None], zone: int) -> None:
+    shingles = doc.shingle_tokens
+    for (form, tag), key in zip(tokens, forms, strict=True):
+        if key is None:
+            continue
         if tag in _KEYWORD_TAGS and (len(form) >= 2 or tag == "SH"):
-            key = norm_key(form)
             if not key:
                 continue
             doc.keywords[key] += 1
             if zone < 3:
                 doc.head_keywords[key] += 1
-            if tag == "NNP" and zone < 3:
-                doc.proper[form] += 1
+                if tag == "NNP":
+                    doc.proper[form] += 1
         if tag in _SHINGLE_TAGS:
-            doc.shingle_tokens.append(norm_key(form))
+            shingles.append(key)
 
 
 def prepare(articles: list[Article]) -> list[Doc]:
-    """Documents for many articles: one Kiwi call over every zone of every article."""
+    """Documents for many articles: batched Kiwi calls over every zone, each distinct text once."""
     lex = lexicon()
     docs = [Doc(a, i, zone_texts(a, lex.junk_lines)) for i, a in enumerate(articles)]
-    flat = [text for doc in docs for text in doc.texts]
-    tagged = korean.tagged(flat) if any(flat) else [[] for _ in flat]
+    for start in range(0, len(docs), CHUNK_ARTICLES):
+        _prepare_chunk(docs[start:start + CHUNK_ARTICLES], lex)
+    return docs
+
+
+def _prepare_chunk(docs: list[Doc], lex: Lexicon) -> None:
+    unique = list(dict.fromkeys(text for doc in docs for text in doc.texts if text))
+    tagged = dict(zip(unique, korean.tagged(unique), strict=True)) if unique else {}
     for doc in docs:
         doc.text_chars = sum(len(t) for t in doc.texts)
-        for zone in range(len(ZONES)):
-            tokens = tagged[doc.index * len(ZONES) + zone]
-            _match_zone(doc, tokens, zone, lex)
-            _collect_words(doc, tokens, zone)
-    return docs
+        for zone, text in enumerate(doc.texts):
+            tokens = tagged.get(text, []) if text else []
+            forms = [token_key(f, t) for f, t in tokens]
+            _match_zone(doc, tokens, forms, zone, lex)
+            _collect_words(doc, tokens, forms, zone)
 
 
 def weighted(counts: list[float], weights: tuple[float, ...], body_cap: float | None = None) -> float:
