@@ -28,6 +28,7 @@ import logging
 import re
 import threading
 import tomllib
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -138,7 +139,8 @@ EXTRA_ALIASES: list[list[str]] = [
 
 # --- tables -----------------------------------------------------------------------------------
 
-_ready: dict[int, bool] = {}  # id(engine) -> tables exist (and whether pg_trgm backs substring search)
+# engine -> tables exist (the value: whether a trigram index backs substring search)
+_ready: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
 _ready_lock = threading.Lock()
 
 
@@ -147,8 +149,8 @@ def ensure_tables(store: Store) -> bool:
     index built by other tokenization rules. Returns whether substrings have a trigram index."""
     engine = store.engine
     with _ready_lock:
-        if id(engine) in _ready:
-            return _ready[id(engine)]
+        if engine in _ready:
+            return _ready[engine]
         with store.exclusive("search-schema", wait=True):
             with engine.begin() as conn:
                 META.create_all(conn, checkfirst=True)
@@ -161,7 +163,7 @@ def ensure_tables(store: Store) -> bool:
                     conn.execute(meta_t.delete().where(meta_t.c.key == "version"))
                     conn.execute(meta_t.insert().values(key="version", value=INDEX_VERSION))
             trigram = dialect == "sqlite" or (dialect == "postgresql" and _try_pg_trgm(store))
-        _ready[id(engine)] = trigram
+        _ready[engine] = trigram
         return trigram
 
 
@@ -469,7 +471,9 @@ class ParsedQuery:
         parts = []
         for term in self.terms:
             phrases, tags = self._options(term)
-            options = {_ts_phrase(p.split(" "), "") for p in phrases} | {_ts_phrase([k], "B") for k in tags}
+            options = {_ts_phrase(p.split(" "), "") for p in phrases}
+            # a tag that is also a plain lexeme adds nothing to the match, and weights cost a recheck
+            options |= {t for t in (_ts_phrase([k], "B") for k in tags) if t.removesuffix(":B") not in options}
             options.discard("")
             if options:
                 parts.append("(" + " | ".join(sorted(options)) + ")")
@@ -752,7 +756,7 @@ class SearchIndex:
         score = literal_column(f"bm25({name}, {weights})")
         stmt = (select(fts.c.rowid, score)
                 .where(text(f"{name} MATCH :match"), *filter_conditions(filters, fts.c.rowid))
-                .order_by(fts.c.rowid.desc()).limit(CANDIDATES))
+                .order_by(fts.c.rowid.desc()).limit(max(CANDIDATES, limit)))
         rows = self._run(stmt, name, {"match": match})
         return [(i, float(v), how) for i, v in sorted(rows, key=lambda r: (r[1], -r[0]))[:limit]]
 
@@ -767,7 +771,7 @@ class SearchIndex:
         tsq = cast(literal(query), TSQUERY)
         newest = (select(pg.c.article_id, pg.c.tsv)
                   .where(pg.c.tsv.bool_op("@@")(tsq), *filter_conditions(filters, pg.c.article_id))
-                  .order_by(pg.c.article_id.desc()).limit(CANDIDATES).subquery())
+                  .order_by(pg.c.article_id.desc()).limit(max(CANDIDATES, limit)).subquery())
         rank = func.ts_rank(literal_column(f"'{PG_WEIGHTS}'::float4[]"), newest.c.tsv, tsq)
         rows = self._run(select(newest.c.article_id, rank), "tsquery")
         return [(i, -float(v), "morph") for i, v in sorted(rows, key=lambda r: (-r[1], -r[0]))[:limit]]
