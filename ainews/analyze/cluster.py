@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import math
+import struct
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from ainews.analyze.features import Doc
@@ -33,6 +36,7 @@ MAX_POSTING = 400
 LINK_THRESHOLD = 0.17
 UNDATED_PENALTY = 0.03
 MERGE_AVG = 0.15
+COSINE_BATCH = 20000
 
 
 def _shingles(doc: Doc) -> set[str]:
@@ -40,6 +44,12 @@ def _shingles(doc: Doc) -> set[str]:
     if len(tokens) < SHINGLE:
         return {" ".join(tokens)} if tokens else set()
     return {" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+
+
+@lru_cache(maxsize=1 << 20)
+def _shingle_hash(shingle: str) -> int:
+    """datasketch's default 32-bit SHA-1 hash, cached: copies and boilerplate repeat shingles."""
+    return struct.unpack("<I", hashlib.sha1(shingle.encode("utf-8")).digest()[:4])[0]
 
 
 def fingerprint(doc: Doc) -> str:
@@ -77,7 +87,7 @@ def find_duplicates(docs: list[Doc], primary_key) -> dict[int, int]:  # noqa: AN
         else:
             exact[fp] = d.index
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    hashes = MinHash.bulk([[s.encode("utf-8") for s in sh] for sh in shingles], num_perm=NUM_PERM)
+    hashes = MinHash.bulk(shingles, num_perm=NUM_PERM, hashfunc=_shingle_hash)
     for d, mh in zip(docs, hashes, strict=True):
         if len(shingles[d.index]) < 8:
             continue
@@ -130,17 +140,40 @@ def _vectors(docs: list[Doc], orgs: dict[int, list[str]]) -> dict[int, _Vec]:
     return out
 
 
-def _cosine(a: _Vec, b: _Vec) -> float:
-    if len(a.weights) > len(b.weights):
-        a, b = b, a
-    other = b.weights
-    return sum(w * other.get(k, 0.0) for k, w in a.weights.items())
+def _cosines(vecs: dict[int, _Vec], pairs: list[tuple[int, int]]) -> np.ndarray:
+    """Cosines of many pairs at once (vectors are unit length, so a cosine is a dot product).
 
-
-def _hours_apart(a: datetime | None, b: datetime | None) -> float | None:
-    if a is None or b is None:
-        return None
-    return abs((a - b).total_seconds()) / 3600.0
+    All vectors go into one sorted array of `row * vocabulary + feature` keys; each pair looks up
+    the features of its shorter vector in the other row with one vectorised binary search. The
+    pairs go through in batches so the temporary arrays stay small.
+    """
+    rows = {i: r for r, i in enumerate(vecs)}
+    vocab: dict[str, int] = {}
+    feats: list[int] = []
+    weights: list[float] = []
+    lens: list[int] = []
+    for vec in vecs.values():
+        entries = sorted((vocab.setdefault(k, len(vocab)), w) for k, w in vec.weights.items())
+        feats.extend(f for f, _ in entries)
+        weights.extend(w for _, w in entries)
+        lens.append(len(entries))
+    feat, wts, row_len = np.array(feats, np.int64), np.array(weights), np.array(lens, np.int64)
+    row_start = np.cumsum(row_len) - row_len
+    keys = np.repeat(np.arange(len(lens), dtype=np.int64), row_len) * max(1, len(vocab)) + feat
+    out = np.zeros(len(pairs))
+    for lo in range(0, len(pairs), COSINE_BATCH):
+        batch = np.array([(rows[a], rows[b]) for a, b in pairs[lo:lo + COSINE_BATCH]], np.int64).reshape(-1, 2)
+        short = row_len[batch[:, 0]] <= row_len[batch[:, 1]]
+        first = np.where(short, batch[:, 0], batch[:, 1])
+        second = np.where(short, batch[:, 1], batch[:, 0])
+        n = row_len[first]
+        pair_of = np.repeat(np.arange(len(batch)), n)
+        entry = row_start[first][pair_of] + np.arange(int(n.sum())) - (np.cumsum(n) - n)[pair_of]
+        query = second[pair_of] * max(1, len(vocab)) + feat[entry]
+        pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+        prod = np.where(keys[pos] == query, wts[entry] * wts[pos], 0.0)
+        out[lo:lo + len(batch)] = np.bincount(pair_of, weights=prod, minlength=len(batch))
+    return out
 
 
 def candidate_pairs(vecs: dict[int, _Vec], hours: dict[int, float], window_hours: float) -> set[tuple[int, int]]:
@@ -192,12 +225,11 @@ def cluster_stories(docs: list[Doc], orgs: dict[int, list[str]], window_hours: f
     """Groups of doc indexes that report the same event (singletons included)."""
     vecs = _vectors(docs, orgs)
     hours = {d.index: stamp.timestamp() / 3600.0 for d in docs if (stamp := dates.get(d.index)) is not None}
+    pairs = [(a, b) for a, b in sorted(candidate_pairs(vecs, hours, window_hours))
+             if a not in hours or b not in hours or abs(hours[a] - hours[b]) <= window_hours]
     sims: dict[tuple[int, int], float] = {}
-    for a, b in candidate_pairs(vecs, hours, window_hours):
-        dated = a in hours and b in hours
-        if dated and abs(hours[a] - hours[b]) > window_hours:
-            continue
-        sim = _cosine(vecs[a], vecs[b]) - (0.0 if dated else UNDATED_PENALTY)
+    for (a, b), cos in zip(pairs, _cosines(vecs, pairs).tolist(), strict=True):
+        sim = cos - (0.0 if a in hours and b in hours else UNDATED_PENALTY)
         if sim >= LINK_THRESHOLD:
             sims[(a, b)] = sim
     return _average_link([d.index for d in docs], sims)
