@@ -629,11 +629,11 @@ class SearchIndex:
             return list(s.scalars(stmt))
 
     def fingerprint(self) -> tuple[Any, ...]:
-        """(count, newest id, newest analysis version) of the articles, read from indexes: when it has
-        not moved, nothing was added or newly analyzed and a full stale check can wait."""
+        """(articles, analyzed articles, newest id, newest analysis version), read from indexes: when it
+        has not moved, nothing was added or newly analyzed and a full stale scan can wait."""
         with self.store.session() as s:
-            row = s.execute(select(func.count(ArticleRow.id), func.max(ArticleRow.id),
-                                   func.max(ArticleRow.analysis_version))).one()
+            row = s.execute(select(func.count(ArticleRow.id), func.count(ArticleRow.analysis_version),
+                                   func.max(ArticleRow.id), func.max(ArticleRow.analysis_version))).one()
         return tuple(row)
 
     def stale_ids(self) -> list[int]:
