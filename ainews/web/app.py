@@ -170,6 +170,9 @@ class Web:
 
         threading.Thread(target=run, name="ainews-index-sync", daemon=True).start()
 
+    def mark_synced(self) -> None:
+        self._mark, self._last_full = self.index.fingerprint(), time.monotonic()
+
     def facets(self) -> dict[str, list[tuple[str, int]]]:
         count = self.store.count_articles()
         cached = self._facets
@@ -258,6 +261,8 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
     if index is None:
         web.index.sync_facets()  # seconds even for a big store: filtered lists are right from the start
         web.maybe_sync()
+    else:  # already synced: the first full stale scan can wait until something moves
+        web.mark_synced()
     app = FastAPI(title="ainews", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   description="Korean AI news: articles, stories, search and trends (read-only).")
     app.state.web = web
