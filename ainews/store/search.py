@@ -480,13 +480,15 @@ class ParsedQuery:
         return (" | " if any_term else " & ").join(parts) or None
 
     def substrings(self) -> list[list[str]] | None:
-        """Per term, its spellings long enough for trigrams (3+ characters); None when a term has none."""
+        """Per term, its lower-cased spellings long enough for trigrams (3+ characters); None when a term
+        has none."""
         out = []
         for term in self.terms:
-            options = sorted({s.replace('"', "") for s in term.surfaces if len(s.replace('"', "")) >= 3})
+            options = {s.replace('"', "").lower() for s in term.surfaces if len(s.replace('"', "")) >= 3}
             if not options:
                 return None
-            out.append(options)
+            # a spelling that contains another one (`sk하이닉스` ⊃ `하이닉스`) finds nothing more
+            out.append(sorted(o for o in options if not any(x != o and x in o for x in options)))
         return out or None
 
     def trigram_match(self) -> str | None:
@@ -741,6 +743,8 @@ class SearchIndex:
     def _run(self, stmt: Any, what: str, params: dict[str, Any] | None = None) -> list[Any]:
         try:
             with self.store.session() as s:
+                if self.backend == "tsvector":  # a generic plan cannot know how common a word is
+                    s.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
                 return list(s.execute(stmt, params or {}))
         except DBAPIError as exc:  # a query we failed to sanitize must not become a 500
             log.warning("search: %s query failed: %s", what, exc)
@@ -777,11 +781,11 @@ class SearchIndex:
         return [(i, -float(v), "morph") for i, v in sorted(rows, key=lambda r: (-r[1], -r[0]))[:limit]]
 
     def _pg_substrings(self, terms: list[list[str]] | None, filters: Filters, limit: int) -> Ranked:
-        """Every term as a substring (any spelling) of the raw text; pg_trgm's index serves ILIKE."""
+        """Every term as a substring (any spelling) of the lower-cased raw text; pg_trgm's index serves LIKE."""
         if not terms:
             return []
         pg = table("search_pg", column("article_id"), column("raw"))
-        likes = [or_(*[pg.c.raw.ilike("%" + _like_escape(s) + "%", escape="\\") for s in options])
+        likes = [or_(*[pg.c.raw.like("%" + _like_escape(s) + "%", escape="\\") for s in options])
                  for options in terms]
         stmt = (select(pg.c.article_id).where(*likes, *filter_conditions(filters, pg.c.article_id))
                 .order_by(pg.c.article_id.desc()).limit(limit))
@@ -825,7 +829,7 @@ def _write_pg(conn: Connection, ids: list[int], articles: list[Article],
     for i, (a, d) in enumerate(zip(articles, docs, strict=True)):
         title, summary, body = tokens[3 * i:3 * i + 3]
         tsv = tsvector_literal([(title, "A"), ([tag_key(t) for t in d[3]], "B"), (summary, "C"), (body, "D")])
-        raw = "\n".join((d[0], d[1], d[2][:TRIGRAM_BODY_CHARS])).replace("\x00", "")
+        raw = "\n".join((d[0], d[1], d[2][:TRIGRAM_BODY_CHARS])).replace("\x00", "").lower()  # LIKE, not ILIKE
         rows.append({"id": a.id, "tsv": tsv, "raw": raw})
     conn.execute(text("DELETE FROM search_pg WHERE article_id = :id"), [{"id": i} for i in ids])
     if rows:
