@@ -76,6 +76,7 @@ WEIGHTS = (8.0, 3.0, 1.0, 4.0)  # bm25 weights: title, summary, body, tags
 PG_WEIGHTS = "{0.125, 0.375, 0.5, 1.0}"  # ts_rank weights {D body, C summary, B tags, A title}: WEIGHTS / 8
 CANDIDATES = 1000  # a word in more articles than this is ranked among its newest CANDIDATES matches
 SNIPPET_CHARS = 160
+ANALYZE_AFTER = 5000  # PostgreSQL: refresh planner statistics after indexing this many articles at once
 VALUE_CHARS = 200  # facet values are cut here (web filter parameters are at most 200 characters)
 FACET_KINDS = ("category", "outlet", "topic", "company")
 NO_TIME = datetime(1, 1, 1)  # sort key of articles without a publication time: last when newest first
@@ -656,6 +657,9 @@ class SearchIndex:
         with self._lock:
             self._batches(sorted(facet_ids), FACET_BATCH, self._facet_batch)
             self._batches(sorted(text_ids), BATCH, self._text_batch)
+            if self.backend == "tsvector" and len(facet_ids | text_ids) >= ANALYZE_AFTER:
+                with self.store.engine.begin() as conn:  # the planner's word and facet statistics
+                    conn.exec_driver_sql("ANALYZE search_pg, search_facets")
         return len(facet_ids | text_ids)
 
     def rebuild(self) -> int:
