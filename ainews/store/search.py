@@ -751,8 +751,10 @@ class SearchIndex:
     def _run(self, stmt: Any, what: str, params: dict[str, Any] | None = None) -> list[Any]:
         try:
             with self.store.session() as s:
-                if self.backend == "tsvector":  # a generic plan cannot know how common a word is
+                if self.backend == "tsvector":  # a generic plan cannot know how common a word is, and
+                    # starting parallel workers costs more than these small top-N queries gain
                     s.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+                    s.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
                 return list(s.execute(stmt, params or {}))
         except DBAPIError as exc:  # a query we failed to sanitize must not become a 500
             log.warning("search: %s query failed: %s", what, exc)
