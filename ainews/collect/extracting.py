@@ -16,6 +16,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -27,6 +29,18 @@ log = logging.getLogger("ainews.collect")
 def default_workers() -> int:
     """Leave one core to the event loop (HTTP, parsing, the store); at least one worker."""
     return max(1, min(4, (os.cpu_count() or 2) - 1))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: a run killed with SIGKILL cannot shut its pool down, and a forked worker
+    waiting on its queue would live on (holding the run's stdout/stderr): exit when the parent goes."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="ainews-parent-watch", daemon=True).start()
 
 
 def _warm_up() -> bool:
@@ -65,7 +79,8 @@ class Extractor:
         if self._pool is None:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                             initializer=_exit_with_parent, initargs=(os.getpid(),))
         return self._pool
 
     async def extract(self, page: RawPage) -> Article:
