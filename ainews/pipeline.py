@@ -130,12 +130,14 @@ def analyze_pending(store: Store, settings: Settings) -> int:
     for article, summary in zip(todo, summarize.summarize_articles(todo, settings, store), strict=True):
         analyses[article.id or 0].summary = summary.sentences
         analyses[article.id or 0].summary_method = summary.method
-    for article in pending:
-        if (analysis := analyses.get(article.id or 0)) is not None:
-            store.save_analysis(article.id or 0, analysis)
+    # stories before analyses: a run killed in between leaves articles pending (analyzed again next
+    # run), never saved analyses pointing at stories that were not saved (nothing would repair them)
     for story in stories:
         _summarize_story(store, settings, story)
         store.save_story(story)
+    for article in pending:
+        if (analysis := analyses.get(article.id or 0)) is not None:
+            store.save_analysis(article.id or 0, analysis)
     _update_search_index(store, pending)
     return len(pending)
 
