@@ -164,7 +164,9 @@ def _summarize_story(store: Store, settings: Settings, story: Story) -> None:
 
 def build_digest(store: Store, settings: Settings, day: date) -> Digest:
     """The day's analyzed articles folded into one item per story, ranked; the rest excluded."""
-    articles = [a for a in store.articles_for_day(day) if a.analysis is not None]
+    # publication order first: rows are numbered as fetches finish (a killed run's re-run numbers
+    # them differently), so group, outlet and tie order must not rest on row ids alone
+    articles = sorted((a for a in store.articles_for_day(day) if a.analysis is not None), key=_stable_order)
     threshold = settings.analysis.relevance_threshold
     groups: dict[str, list[Article]] = {}
     for article in articles:
@@ -184,6 +186,10 @@ def build_digest(store: Store, settings: Settings, day: date) -> Digest:
     ranked = analyze.rank_items(included, previous)
     excluded.sort(key=lambda it: -(it.article.analysis.relevance if it.article.analysis else 0.0))
     return Digest(day=day, items=ranked, excluded=excluded)
+
+
+def _stable_order(article: Article) -> tuple[float, int]:
+    return (article.published_at.timestamp() if article.published_at else float("inf"), article.id or 0)
 
 
 def _lead_article(members: list[Article], story: Story | None) -> Article:

@@ -38,7 +38,7 @@ __all__ = ["ANALYSIS_VERSION", "analyze_batch", "analyze_jsonl", "category_emoji
 def _primary_key(doc: Doc) -> tuple:
     published = doc.article.published_at
     stamp = published.timestamp() if published else float("inf")
-    return (*completeness(doc), stamp, doc.article.id if doc.article.id is not None else doc.index)
+    return (*completeness(doc), stamp, doc.article.key)  # the key, not the row id: same in every store
 
 
 def _base_analysis(doc: Doc, threshold: float) -> Analysis:

@@ -22,10 +22,14 @@ def completeness(doc: Doc) -> tuple[int, int, int]:
     return (1 if is_aggregator(a) else 0, 0 if a.title else 1, -doc.text_chars)
 
 
+def _earliest(doc: Doc) -> tuple[datetime, str]:
+    """Publication time, then key: an order that does not depend on store row ids."""
+    published = doc.article.published_at
+    return (published.replace(tzinfo=None) if published else datetime.max, doc.article.key)
+
+
 def _first_member(docs: list[Doc]) -> Doc:
-    far = datetime.max.replace(tzinfo=None)
-    return min(docs, key=lambda d: ((d.article.published_at.replace(tzinfo=None) if d.article.published_at
-                                     else far), d.article.key))
+    return min(docs, key=_earliest)
 
 
 def assign(clusters: list[list[Doc]], existing: dict[str, Story], new_ids: set[int]) -> dict[int, Story]:
@@ -46,7 +50,7 @@ def assign(clusters: list[list[Doc]], existing: dict[str, Story], new_ids: set[i
         for d in cluster:
             if d.article.id is not None and d.article.id not in members:
                 members.append(d.article.id)
-        rep = min(cluster, key=completeness)
+        rep = min(cluster, key=lambda d: (*completeness(d), *_earliest(d)))  # ties: not by row order
         dates = [d.article.published_at for d in cluster if d.article.published_at]
         if prior and prior.first_seen:
             dates.append(prior.first_seen)
