@@ -4,9 +4,11 @@ Articles recombine sentences of the labelled dev set (or a built-in sample when 
 absent), so every article shares vocabulary with many others: a harder case for story blocking
 than real news. They are spread at ARTICLES_PER_DAY (an archive import: the more articles, the
 more days), or over a fixed span with `--days N` (denser as it grows: the stress case).
-Prints per size: seconds, articles/s, Kiwi time and the rest, candidate pairs (per article, to
-show the growth is linear), and the machine load. 20k runs only with AINEWS_BENCH_20K=1 (about 3
-minutes more). Usage: `analysis_speed.py [1000,2000,5000] [--days 30]`.
+Columns: wall seconds, articles/s, wall time inside Kiwi (korean.tagged) and the rest, process
+CPU seconds (all threads), candidate story pairs (in total and per article: they depend on how
+many articles share the story window, not on the corpus size), the process's peak RSS so far and
+the machine load (the machine is shared). 20k runs only with AINEWS_BENCH_20K=1 (about 2-3 minutes
+more). Usage: `analysis_speed.py [1000,2000,5000] [--days 30]`.
 """
 
 from __future__ import annotations
