@@ -57,7 +57,8 @@ def rank_organisations(doc: Doc) -> list[tuple[str, float]]:
         if score >= 2.0:
             scored[name] = max(scored.get(name, 0.0), score * 0.8)
     _drop_shorthand_parents(scored)
-    ranked = sorted(scored.items(), key=lambda kv: (-kv[1], doc.org_first.get(kv[0], 10**6)))
+    in_title = {org for org, counts in doc.org_hits.items() if counts[0] > 0}  # the headline names the actors
+    ranked = sorted(scored.items(), key=lambda kv: (kv[0] not in in_title, -kv[1], doc.org_first.get(kv[0], 10**6)))
     return [(name, s) for name, s in ranked if s >= MIN_SCORE][:MAX_ORGS]
 
 
