@@ -188,8 +188,8 @@ def build_digest(store: Store, settings: Settings, day: date) -> Digest:
     return Digest(day=day, items=ranked, excluded=excluded)
 
 
-def _stable_order(article: Article) -> tuple[float, int]:
-    return (article.published_at.timestamp() if article.published_at else float("inf"), article.id or 0)
+def _stable_order(article: Article) -> tuple[float, str]:
+    return (article.published_at.timestamp() if article.published_at else float("inf"), article.key)
 
 
 def _lead_article(members: list[Article], story: Story | None) -> Article:

@@ -141,3 +141,23 @@ def test_migrations_build_exactly_the_models_schema(any_db_url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert [d for d in diff if d[0] != "remove_table"] == []
     Store(any_db_url)  # opening again is a no-op at head
+
+
+def test_a_forked_child_does_not_keep_the_lock(db_url: str) -> None:
+    """Extraction workers are forked while a run holds its lock; one outliving the run must not keep it."""
+    import os
+    import signal
+    import time
+
+    store = Store(db_url)
+    with store.exclusive():
+        pid = os.fork()
+        if pid == 0:  # the child just lingers, like a worker whose parent was killed
+            time.sleep(30)
+            os._exit(0)
+    try:
+        with Store(db_url).exclusive():  # the parent let go: the lingering child holds nothing
+            pass
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)

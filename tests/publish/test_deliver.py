@@ -86,7 +86,8 @@ def test_slack_block_kit_once(setup: tuple[Store, Settings, Path], httpserver: H
     assert blocks[0]["type"] == "header" and "2026년 01월 20일" in blocks[0]["text"]["text"]
     sections = [b for b in blocks if b["type"] == "section"]
     assert len(sections) == deliver.SLACK_ITEMS and payload["text"]
-    assert re.match(r"^1\. \*<https://news\.example\.com/[^|>]+\|AI 뉴스", sections[0]["text"]["text"])
+    assert sections[0]["text"]["text"].startswith("1. ")
+    assert any(re.match(r"^\d+\. \*<https://news\.example\.com/[^|>]+\|AI 뉴스", b["text"]["text"]) for b in sections)
     assert "https://news.example.org/days/2026-01-20.html" in blocks[-1]["elements"][0]["text"]
     assert all(len(s["text"]["text"]) <= 3000 for s in sections)
     again = {o.channel: o for o in pipeline.deliver_day(store, settings, DAY, out)}
@@ -217,7 +218,7 @@ def test_email_multipart_text_and_html(setup: tuple[Store, Settings, Path], smtp
     assert msg["Subject"] == "🤖 AI 뉴스 - 2026년 01월 20일" and msg.get_content_type() == "multipart/alternative"
     plain = msg.get_body(("plain",)).get_content()
     html_part = msg.get_body(("html",)).get_content()
-    assert "1. AI 뉴스 0번" in plain and "https://news.example.com/2026-01-20/0" in plain
+    assert re.search(r"^\d+\. AI 뉴스 0번", plain, re.M) and "https://news.example.com/2026-01-20/0" in plain
     assert not re.search(r"· (javascript|data|vbscript):", plain, re.I)
     page = out / "mail.html"
     page.write_text(html_part, encoding="utf-8")
