@@ -114,6 +114,7 @@ def analyze_pending(store: Store, settings: Settings) -> int:
     """Analyze and summarize every article whose analysis is missing or from older rules."""
     pending = store.articles_needing_analysis(analyze.ANALYSIS_VERSION)
     if not pending:
+        _update_search_index(store)  # a run killed after its analysis left the index behind
         return 0
     days = [a.day for a in pending if a.day]
     window = timedelta(hours=settings.analysis.story_window_hours)
@@ -138,16 +139,17 @@ def analyze_pending(store: Store, settings: Settings) -> int:
     for article in pending:
         if (analysis := analyses.get(article.id or 0)) is not None:
             store.save_analysis(article.id or 0, analysis)
-    _update_search_index(store, pending)
+    _update_search_index(store)
     return len(pending)
 
 
-def _update_search_index(store: Store, articles: list[Article]) -> None:
-    """Search is an extra: a failure is logged, and the index catches up by itself next time."""
+def _update_search_index(store: Store) -> None:
+    """Index what is new or re-analyzed (and anything an interrupted run missed). Search is an extra:
+    a failure is logged, and the index catches up next time."""
     from ainews.store.search import SearchIndex
 
     try:
-        SearchIndex(store).update(articles)
+        SearchIndex(store).sync()
     except Exception:  # noqa: BLE001 - never fail a run on the search index
         log.exception("search index update failed")
 
