@@ -105,7 +105,7 @@ class Article:
     def key(self) -> str:
         """Identity for idempotent storage: the canonical web address, else the text itself."""
         for candidate in (self.canonical_url, self.url):
-            if candidate and candidate.startswith(("http://", "https://")):
+            if is_web_url(candidate):
                 url = normalize_url(candidate)
                 return "url:" + (url if len(url) <= 900 else hashlib.sha256(url.encode()).hexdigest())
         text = re.sub(r"\s+", " ", f"{self.title}\n{self.body}").strip()
@@ -114,6 +114,11 @@ class Article:
     @property
     def day(self) -> date | None:
         return self.published_at.astimezone(KST).date() if self.published_at else None
+
+
+def is_web_url(url: str | None) -> bool:
+    """An http(s) address (the only kind we fetch or link to)."""
+    return bool(url) and re.match(r"^https?://", url or "", re.I) is not None
 
 
 def normalize_url(url: str) -> str:

@@ -19,7 +19,8 @@ from ainews.analyze import summarize
 from ainews.collect.local import InputError, read_path
 from ainews.config import Settings
 from ainews.extract import extract
-from ainews.models import Article, Digest, DigestItem, RawPage, Story, now_kst
+from ainews.extract.quality import check_body
+from ainews.models import Article, Digest, DigestItem, RawPage, Story, is_web_url, now_kst
 from ainews.publish import markdown
 from ainews.store import Store
 
@@ -36,13 +37,9 @@ class IngestResult:
     assumed_dates: list[str] = field(default_factory=list)
 
 
-def is_url(value: str) -> bool:
-    return value.lower().startswith(("http://", "https://"))
-
-
 def read_input(value: str, settings: Settings, allow_private: bool = False) -> RawPage:
     """A path or URL the user gave us, as raw bytes. Raises InputError/FetchError with one line."""
-    if is_url(value):
+    if is_web_url(value):
         from ainews.collect.http import fetch_one
 
         return asyncio.run(fetch_one(value, settings, allow_private=allow_private))
@@ -67,10 +64,6 @@ def articles_from(raw: RawPage, assume_date: date | None) -> list[Article]:
 
 def gate_imported(article: Article) -> None:
     """Old digests printed site chrome as article text: judge imported bodies like extracted ones."""
-    try:
-        from ainews.extract.quality import check_body
-    except ImportError:  # quality gate not available
-        return
     ok, reason = check_body(article.title, article.body)
     article.extraction_ok, article.extraction_reason = ok, reason
 

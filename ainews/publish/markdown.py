@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from ainews.models import KST, Article, Digest, DigestItem, Imported
+from ainews.models import KST, Article, Digest, DigestItem, Imported, is_web_url
 
 TOC_START, TOC_END = "<!-- TOC_START -->", "<!-- TOC_END -->"
 TOC_TITLE_CHARS = 60
@@ -160,12 +160,8 @@ def render_item(item: DigestItem, title: str, emoji_for: Callable[[str], str], b
 
 def _source_link(a: Article) -> str:
     """The link line; a document added from a file has no web address to link to."""
-    url = safe_url(a.canonical_url if a.url and not is_web(a.url) and a.canonical_url else a.url)
+    url = safe_url(a.canonical_url if a.url and not is_web_url(a.url) and a.canonical_url else a.url)
     return f"🔗 [원문 보기]({url})" if url != "#" else "🔗 원문 링크 없음 (파일로 추가된 문서)"
-
-
-def is_web(url: str | None) -> bool:
-    return bool(url) and re.match(r"^https?://", url or "", re.I) is not None
 
 
 def _other_label(article: Article, title_chars: int = 40) -> str:
@@ -218,7 +214,7 @@ def _details_body(a: Article, body_chars: int) -> str:
 
 def safe_url(url: str) -> str:
     """Only http(s) links, with characters that could end the Markdown link percent-encoded."""
-    if not is_web(url):
+    if not is_web_url(url):
         return "#"
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(
         ">", "%3E").replace('"', "%22")
