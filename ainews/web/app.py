@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader
 from pydantic import BaseModel
 
 from ainews.config import Settings
-from ainews.models import KST, Article, Story, now_kst
+from ainews.models import KST, Article, DigestItem, Story, now_kst
 from ainews.store import Store
 from ainews.store import search as S
 from ainews.web.charts import color, line_chart, sparkline
@@ -183,24 +183,17 @@ class Web:
         return value
 
     def digest(self, day: date) -> tuple[list[DigestEntry], list[DigestEntry]]:
-        """The day's articles, one entry per story, relevant ones ranked first."""
-        groups: dict[tuple[str, str], list[Article]] = {}
-        for a in self.store.articles_for_day(day):
-            sid = a.analysis.story_id if a.analysis else None
-            groups.setdefault(("story", sid) if sid else ("article", str(a.id)), []).append(a)
-        threshold = self.settings.analysis.relevance_threshold
-        kept: list[DigestEntry] = []
-        left: list[DigestEntry] = []
-        for (kind, key), members in groups.items():
-            story = self.store.get_story(key) if kind == "story" else None
-            lead = next((m for m in members if story and m.id == story.representative_id), None) or max(
-                members, key=lambda m: (_relevance(m), len(m.body)))
-            entry = DigestEntry(lead, [m for m in members if m is not lead], story,
-                                len(story.member_ids) if story else len(members))
-            (kept if _relevance(lead) >= threshold else left).append(entry)
-        kept.sort(key=lambda e: (-_relevance(e.lead), -e.story_size, e.lead.id or 0))
-        left.sort(key=lambda e: -_relevance(e.lead))
-        return kept, left
+        """The day as the published digest has it (pipeline.build_digest): ranked entries, one per
+        story, and the ones left out below the relevance threshold."""
+        from ainews.pipeline import build_digest
+
+        built = build_digest(self.store, self.settings, day)
+
+        def entry(item: DigestItem) -> DigestEntry:
+            size = len(item.story.member_ids) if item.story else 1 + len(item.others)
+            return DigestEntry(item.article, item.others, item.story, size)
+
+        return [entry(it) for it in built.items], [entry(it) for it in built.excluded]
 
     def timeline(self, story_id: str) -> Timeline | None:
         story = self.store.get_story(story_id)
@@ -214,10 +207,6 @@ class Web:
         for m in members:
             by_day.setdefault(m.day, []).append(m)
         return Timeline(story, members, list(by_day.items()))
-
-
-def _relevance(a: Article) -> float:
-    return a.analysis.relevance if a.analysis else 0.0
 
 
 def story_out(t: Timeline) -> dict[str, Any]:
