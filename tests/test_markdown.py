@@ -121,3 +121,23 @@ def test_file_documents_get_no_dead_link() -> None:
     with_canonical = Article(url="/tmp/saved.html", canonical_url="https://news.example/1", title="제목", body="본문.")
     text = markdown.render_digest(Digest(day=date(2026, 1, 20), items=[DigestItem(article=with_canonical)]))
     assert "🔗 [원문 보기](https://news.example/1)" in text
+
+
+def test_story_covered_by_several_outlets_shows_the_story_summary() -> None:
+    from ainews.models import Story
+
+    def article(n: int, outlet: str) -> Article:
+        return Article(id=n, url=f"https://news{n}.example/a", title=f"기사 {n}", body="본문.", publisher=outlet,
+                       published_at=datetime(2026, 1, 20, 9, tzinfo=KST),
+                       analysis=Analysis(relevance=1, is_ai=True, summary=[f"{outlet} 단독 요약."],
+                                         summary_method="extractive", story_id="s1"))
+
+    lead, other = article(1, "연합뉴스"), article(2, "뉴시스")
+    story = Story(id="s1", title="기사 1", representative_id=1, member_ids=[1, 2],
+                  summary=["두 매체에서 모은 첫 문장.", "두 번째 문장."])
+    text = markdown.render_digest(Digest(day=date(2026, 1, 20),
+                                         items=[DigestItem(article=lead, story=story, others=[other])]))
+    assert "- 두 매체에서 모은 첫 문장." in text and "연합뉴스 단독 요약" not in text
+    assert "📰 함께 보도 (2개 매체)" in text and "[뉴시스 · 기사 2](https://news2.example/a)" in text
+    alone = markdown.render_digest(Digest(day=date(2026, 1, 20), items=[DigestItem(article=lead, story=story)]))
+    assert "연합뉴스 단독 요약" in alone  # one outlet: its own summary

@@ -69,7 +69,7 @@ def item_dict(item: DigestItem, rank: int, anchor: str, emoji_for: Callable[[str
     category = an.category if an else (imp.category if imp and imp.category else "일반")
     companies = list(an.companies) if an else ([imp.company] if imp and imp.company else [])
     topics = list(an.topics) if an else (list(imp.tags) if imp else [])
-    summary, method = markdown.item_summary(a)
+    summary, method = markdown.item_summary(item)
     return {
         "rank": rank, "anchor": anchor, "id": a.id, "title": a.title, "url": a.url,
         "canonical_url": a.canonical_url, "publisher": a.publisher or (imp.source if imp and imp.source else None),

@@ -137,7 +137,7 @@ def _meta_fields(item: DigestItem, emoji_for: Callable[[str], str]) -> tuple[str
 def render_item(item: DigestItem, title: str, emoji_for: Callable[[str], str], body_chars: int) -> list[str]:
     a = item.article
     day, category, company, source, tags = _meta_fields(item, emoji_for)
-    summary, method = _summary(a)
+    summary, method = item_summary(item)
     label = "**💡 요약**" + (f" <sub>{METHOD_LABELS[method]}</sub>" if method in METHOD_LABELS else "")
     heading = escape_inline(title) + (" <sub>🔄 후속</sub>" if item.is_update else "")
     lines = [
@@ -170,9 +170,13 @@ def _other_label(article: Article, title_chars: int = 40) -> str:
     return f"{outlet} · {title}" if title else outlet
 
 
-def item_summary(a: Article) -> tuple[list[str], str]:
-    """The sentences shown under 💡 요약 and the method that produced them."""
-    return _summary(a)
+def item_summary(item: DigestItem) -> tuple[list[str], str]:
+    """The sentences shown under 💡 요약 and the method that produced them: for a story other
+    outlets covered too, the multi-document story summary drawn from all of them."""
+    summary, method = _summary(item.article)
+    if item.others and item.story and item.story.summary and method in METHOD_LABELS:
+        return item.story.summary, method
+    return summary, method
 
 
 def one_line(item: dict[str, Any]) -> str:
