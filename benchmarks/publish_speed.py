@@ -21,6 +21,7 @@ from ainews import analyze, pipeline  # noqa: E402
 from ainews.config import Settings  # noqa: E402
 from ainews.models import KST, Analysis, Article, Story  # noqa: E402
 from ainews.store import Store  # noqa: E402
+from ainews.store.search import SearchIndex  # noqa: E402
 
 TOPICS = ["LLM", "반도체", "로봇", "AI 정책", "멀티모달", "에이전트", "데이터센터", "자율주행", "의료 AI", "오픈소스"]
 COMPANIES = [
@@ -72,6 +73,10 @@ def main() -> int:
         for i in range(args.days):
             add_day(store, start + timedelta(days=i), args.per_day, i * args.per_day)
         print(f"setup: {args.days} days × {args.per_day} items stored in {time.perf_counter() - t0:.1f} s")
+        t0 = time.perf_counter()  # a real store is indexed as articles are analyzed, not at publish time
+        SearchIndex(store).sync()
+        print(f"setup: search index of the archive built in {time.perf_counter() - t0:.1f} s "
+              f"(peak RSS so far {peak_mb():.0f} MB, Kiwi)")
         out = folder / "out"
         t0 = time.perf_counter()
         full = pipeline.publish_all(store, settings, out, weekly=True)
