@@ -201,8 +201,7 @@ def _same_outlet(a: Article, b: Article) -> bool:
 
 
 def _previous_story_ids(store: Store, day: date, days_back: int = 3) -> set[str]:
-    earlier = store.articles_between(day - timedelta(days=days_back), day - timedelta(days=1))
-    return {a.analysis.story_id for a in earlier if a.analysis and a.analysis.story_id}
+    return store.story_ids_between(day - timedelta(days=days_back), day - timedelta(days=1))
 
 
 def render_day(digest: Digest, settings: Settings) -> tuple[str, dict[str, Any]]:

@@ -161,3 +161,12 @@ def test_a_forked_child_does_not_keep_the_lock(db_url: str) -> None:
     finally:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
+
+
+def test_story_ids_between_reads_only_the_window(any_db_url: str) -> None:
+    store = Store(any_db_url)
+    for n, (day, story) in enumerate([(19, "s-old"), (20, "s-a"), (20, None), (21, "s-b"), (23, "s-late")]):
+        article_id, _ = store.upsert_article(_article(url=f"https://a.kr/{n}",
+                                                      published_at=datetime(2026, 1, day, 9, tzinfo=KST)))
+        store.save_analysis(article_id, Analysis(story_id=story, version="v1"))
+    assert store.story_ids_between(date(2026, 1, 20), date(2026, 1, 22)) == {"s-a", "s-b"}

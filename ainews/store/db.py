@@ -205,6 +205,13 @@ class Store:
             )
             return [_row_to_article(r) for r in rows]
 
+    def story_ids_between(self, start: date, end: date) -> set[str]:
+        """Story ids of the articles whose KST day is in [start, end] (no article is loaded)."""
+        with self.session() as s:
+            rows = s.scalars(select(ArticleRow.story_id).distinct().where(
+                ArticleRow.day >= start, ArticleRow.day <= end, ArticleRow.story_id.is_not(None)))
+            return set(rows)
+
     def articles_needing_analysis(self, version: str) -> list[Article]:
         with self.session() as s:
             rows = s.scalars(
