@@ -141,3 +141,13 @@ def test_story_covered_by_several_outlets_shows_the_story_summary() -> None:
     assert "📰 함께 보도 (2개 매체)" in text and "[뉴시스 · 기사 2](https://news2.example/a)" in text
     alone = markdown.render_digest(Digest(day=date(2026, 1, 20), items=[DigestItem(article=lead, story=story)]))
     assert "연합뉴스 단독 요약" in alone  # one outlet: its own summary
+
+
+def test_a_summary_is_never_just_the_title_again(seeds: dict[str, Path]) -> None:
+    """Seed 000's summaries copy the title; its chrome-only item gets a plain 'no summary' line instead."""
+    articles = markdown.parse_digest(seeds["000"].read_text(encoding="utf-8"))
+    chrome = articles[2]
+    chrome.extraction_ok, chrome.extraction_reason = False, "mostly navigation"
+    text = markdown.render_digest(Digest(day=date(2026, 1, 20), items=[DigestItem(article=chrome)]))
+    summary = text.split("**💡 요약**", 1)[1].split("<details>", 1)[0]
+    assert chrome.title not in summary and markdown.NO_SUMMARY in summary

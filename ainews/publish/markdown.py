@@ -182,7 +182,8 @@ def item_summary(item: DigestItem) -> tuple[list[str], str]:
 def one_line(item: dict[str, Any]) -> str:
     """A story's gist in one plain-text line (for 오늘의 요약, chat messages): summary head, outlets."""
     title = re.sub(r"\s+", " ", str(item.get("title") or "")).strip()
-    first = next((re.sub(r"\s+", " ", str(s)).strip() for s in item.get("summary") or [] if str(s).strip()), "")
+    sentences = [] if item.get("summary_method") == "none" else item.get("summary") or []
+    first = next((re.sub(r"\s+", " ", str(s)).strip() for s in sentences if str(s).strip()), "")
     gist = "" if not first or first == title else clip(first, OVERVIEW_LINE_CHARS)
     outlets = len(item.get("others") or []) + 1
     return gist + (f" ({outlets}개 매체)" if outlets > 1 else "")
@@ -201,12 +202,22 @@ def render_overview(overview: list[dict[str, Any]], anchors: dict[int, str]) -> 
     return lines
 
 
+NO_SUMMARY = "본문을 가져오지 못해 요약하지 못했습니다. 원문 링크에서 기사를 확인하세요."
+
+
 def _summary(a: Article) -> tuple[list[str], str]:
+    """Never the title again (the old digests' failure): an imported summary only when it says more."""
     if a.analysis and a.analysis.summary:
         return a.analysis.summary, a.analysis.summary_method
-    if a.imported and a.imported.summary:
+    if a.imported and any(_squeeze(s) not in _squeeze(a.title) for s in a.imported.summary):
         return a.imported.summary, "imported"
+    if not a.extraction_ok or not a.body.strip():
+        return [NO_SUMMARY], "none"
     return [a.title or NO_BODY], "title"
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\W+", "", text)
 
 
 def _details_body(a: Article, body_chars: int) -> str:
