@@ -379,10 +379,6 @@ class RunReport:
                 "published": self.published.to_json() if self.published else None,
                 "deliveries": [o.to_json() for o in self.deliveries], "errors": list(self.errors)}
 
-    @property
-    def delivery_failed(self) -> bool:
-        return any(o.status == "failed" for o in self.deliveries)
-
 
 def run(settings: Settings, store: Store, day: date | None = None, out_dir: Path | None = None,
         sources: str | None = None, allow_private: bool = False, deliver: bool = True, site_url: str = "",

@@ -17,7 +17,6 @@ from ainews.analyze import korean
 from ainews.analyze.lexicon import MAX_KEY_CHARS, Lexicon, lexicon, norm_key
 from ainews.models import Article
 
-ZONES = ("title", "subtitles", "lead", "body")
 LEAD_CHARS = 400
 BODY_CHARS = 3000
 MAX_JOIN = 6

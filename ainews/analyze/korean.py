@@ -6,8 +6,7 @@ Building Kiwi costs about a second and a few hundred MB, so every caller shares 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 
 from kiwipiepy import Kiwi
 
@@ -17,7 +16,6 @@ _kiwi: Kiwi | None = None
 # Parts of speech that carry content: nouns, proper nouns, verb/adjective stems, foreign words,
 # numbers and hanja. Particles, endings and punctuation are dropped.
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "VV", "VA", "XR", "SL", "SH", "SN", "MAG"})
-NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
 
 
 def kiwi() -> Kiwi:
@@ -45,16 +43,6 @@ def morphemes(text: str, tags: frozenset[str] = CONTENT_TAGS) -> list[str]:
     return morphemes_batch([text], tags)[0]
 
 
-@lru_cache(maxsize=4096)
-def _cached_nouns(text: str) -> tuple[str, ...]:
-    return tuple(morphemes(text, NOUN_TAGS))
-
-
-def nouns(text: str) -> list[str]:
-    """Nouns and foreign words of a short text (titles, terms); cached because terms repeat."""
-    return list(_cached_nouns(text))
-
-
 def tagged(texts: Sequence[str]) -> list[list[tuple[str, str]]]:
     """(form, tag) pairs per text, for callers that need proper-noun candidates."""
     if not texts:
@@ -71,7 +59,3 @@ def split_sentences(text: str) -> list[str]:
     for sents in kiwi().split_into_sents(paragraphs):
         out.extend(s.text.strip() for s in sents if s.text.strip())
     return out
-
-
-def split_sentences_batch(texts: Iterable[str]) -> list[list[str]]:
-    return [split_sentences(t) for t in texts]

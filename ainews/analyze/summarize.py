@@ -5,7 +5,6 @@ Interface used by the pipeline and the CLI:
 - `summarize_articles(articles, settings, store=None) -> list[Summary]` (one call per run: LLM budget,
   concurrency limit and cache shared across the batch)
 - `summarize_story(members, settings) -> list[str]` (members: representative first)
-- `story_coverage(members) -> StoryCoverage` (how many outlets, the others' links)
 - `summarize_jsonl(lines, settings, method, store=None)` for `ainews summarize INPUT.jsonl`
 
 Extractive: Kiwi sentences → candidate filter (captions, bylines, boilerplate, quote-only and cut-off
@@ -432,24 +431,6 @@ def summarize_article(article: Article, settings: Settings, store: Store | None 
 
 
 # --- stories -------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class StoryCoverage:
-    outlets: int
-    line: str  # e.g. "3개 언론사 보도: 연합뉴스, 뉴시스, 전자신문"
-    links: list[tuple[str, str]]  # (outlet, url) of the members other than the representative
-
-
-def _outlet(article: Article) -> str:
-    return article.publisher or article.host or article.source or article.url
-
-
-def story_coverage(members: Sequence[Article]) -> StoryCoverage:
-    names = list(dict.fromkeys(_outlet(a) for a in members))
-    line = f"{len(names)}개 언론사 보도: {', '.join(names)}" if names else ""
-    links = [(_outlet(a), a.canonical_url or a.url) for a in members[1:]]
-    return StoryCoverage(len(names), line, links)
 
 
 def summarize_story(members: list[Article], settings: Settings) -> list[str]:

@@ -83,7 +83,7 @@ def digest_feeds(days: list[dict[str, Any]], site_title: str = "AI 뉴스", site
         fe.summary(xml_text(f"{len(items)}건: {top}" if items else "기사 없음"))
         fe.content(_items_html(items), type="html")
         fe.guid(f"{ID_BASE}:digest:{day}", permalink=False)
-    return _both(fg, site_url, "atom.xml", "rss.xml")
+    return _both(fg, site_url, "rss.xml")
 
 
 def story_feeds(days: list[dict[str, Any]], site_title: str = "AI 뉴스", site_url: str = "",
@@ -111,10 +111,10 @@ def story_feeds(days: list[dict[str, Any]], site_title: str = "AI 뉴스", site_
         fe.summary(xml_text(" ".join(str(s) for s in summary[:3]) or item.get("title")))
         fe.content(_items_html([item] + list(item.get("others") or [])), type="html")
         fe.guid(f"{ID_BASE}:story:{xml_text(key)}", permalink=False)
-    return _both(fg, site_url, "stories.atom.xml", "stories.rss.xml")
+    return _both(fg, site_url, "stories.rss.xml")
 
 
-def _both(fg: FeedGenerator, site_url: str, atom_rel: str, rss_rel: str) -> tuple[str, str]:
+def _both(fg: FeedGenerator, site_url: str, rss_rel: str) -> tuple[str, str]:
     """Atom and RSS from one generator, each naming itself as the `self` link."""
     atom = fg.atom_str(pretty=True).decode("utf-8")
     fg.link(href=_link(site_url, rss_rel), rel="self", replace=True)

@@ -143,17 +143,6 @@ def load_day(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def load_days(digests_dir: Path) -> list[dict[str, Any]]:
-    """Every published day under digests/YYYY/, oldest first."""
-    found = []
-    for path in sorted(digests_dir.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json")):
-        data = load_day(path)
-        if data is not None:
-            found.append(data)
-    found.sort(key=lambda d: d["day"])
-    return found
-
-
 # --- the published days, read back cheaply ----------------------------------------------------------
 
 LITE_DROP = ("body", "subtitles", "imported", "reasons", "reporters", "content_hash", "extraction_reason")

@@ -16,7 +16,6 @@ from ainews.analyze.summarize import (
     body_sentences,
     clean_line,
     junk_reason,
-    story_coverage,
     summarize_article,
     summarize_jsonl,
     summarize_story,
@@ -197,10 +196,6 @@ def test_story_summary_draws_from_several_outlets(seeds: dict[str, Path], settin
     sources = {"mbc" if _squash(s.rstrip("…")) in _squash(mbc.body) else "mediapen" for s in sentences}
     assert all(_squash(s.rstrip("…")) in _squash(mbc.body + mediapen.body) for s in sentences)
     assert sources  # drawn from the members, none invented
-    coverage = story_coverage([mbc, mediapen])
-    assert coverage.outlets == 2
-    assert coverage.line == "2개 언론사 보도: MBC, 미디어펜"
-    assert coverage.links == [("미디어펜", "https://www.mediapen.com/b")]
 
 
 def test_story_summary_skips_repeated_facts(settings: Settings) -> None:
