@@ -23,14 +23,12 @@ import feedparser
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from ainews.extract.encoding import decode, detect_declared
+from ainews.extract.meta import parse_date
 from ainews.models import KST, FeedEntry, normalize_url
 
 MAX_SUMMARY_CHARS = 2000
 _HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 _XML_DECL_ENCODING = re.compile(r"""(<\?xml[^>]*?encoding\s*=\s*)(["'])[\w.:-]+\2""", re.I)
-_NAIVE_DATE = re.compile(
-    r"^\s*(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*$"
-)
 _RFC822_TIGHT_ZONE = re.compile(r"(\d{1,2}:\d{2}(?::\d{2})?)([+-]\d{4})\s*$")
 
 
@@ -152,22 +150,13 @@ def parse_feed_date(raw: str | None, parsed: time.struct_time | None = None) -> 
 
 
 def _parse_date_text(raw: str) -> datetime | None:
-    match = _NAIVE_DATE.match(raw)
-    if match:
-        parts = [int(p) if p else 0 for p in match.groups()]
-        try:
-            return datetime(*parts, tzinfo=KST)  # type: ignore[misc]
-        except ValueError:
-            return None
+    """RFC 822 (RSS), else the extractor's parser: ISO 8601 and ND소프트/Korean dates, KST when zoneless."""
     try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        value = None
+        value: datetime | None = email.utils.parsedate_to_datetime(_RFC822_TIGHT_ZONE.sub(r"\1 \2", raw))
+    except (TypeError, ValueError, IndexError):
+        value, _ = parse_date(raw)
     if value is None:
-        try:
-            value = email.utils.parsedate_to_datetime(_RFC822_TIGHT_ZONE.sub(r"\1 \2", raw))
-        except (TypeError, ValueError, IndexError):
-            return None
+        return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=KST)
     return value.astimezone(KST)
