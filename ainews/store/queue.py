@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ainews.store.db import Store
+from ainews.store.db import Store, _utcnow
 from ainews.store.schema import JobRow
 
 
@@ -29,10 +29,6 @@ class Job:
     key: str
     payload: dict[str, Any]
     attempts: int
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def job_key(kind: str, identity: str) -> str:
@@ -53,7 +49,7 @@ class JobQueue:
     def enqueue_many(self, kind: str, items: list[tuple[str, dict[str, Any]]]) -> int:
         if not items:
             return 0
-        now = _now()
+        now = _utcnow()
         rows = [dict(kind=kind, key=job_key(kind, ident), payload=payload, status="queued", attempts=0,
                      created_at=now, updated_at=now) for ident, payload in items]
         insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
@@ -66,7 +62,7 @@ class JobQueue:
         return added
 
     def claim(self, worker: str, kinds: tuple[str, ...], limit: int = 10, lease_seconds: float = 120) -> list[Job]:
-        now = _now()
+        now = _utcnow()
         claimable = and_(
             JobRow.kind.in_(kinds),
             or_(JobRow.status == "queued", and_(JobRow.status == "running", JobRow.lease_until < now)),
@@ -100,7 +96,7 @@ class JobQueue:
         stmt = (
             update(JobRow)
             .where(JobRow.id == job.id, JobRow.worker == worker, JobRow.status == "running")
-            .values(status=status, last_error=error, lease_until=None, updated_at=_now())
+            .values(status=status, last_error=error, lease_until=None, updated_at=_utcnow())
             .execution_options(synchronize_session=False)
         )
         with self.store.session() as s:

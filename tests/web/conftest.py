@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -57,19 +56,13 @@ def ids(corpus: tuple[Store, dict[str, int], SearchIndex]) -> dict[str, int]:
     return corpus[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live_server(corpus: tuple[Store, dict[str, int], SearchIndex]) -> Iterator[str]:
     """The app under a real uvicorn server on a free loopback port, in a background thread."""
     import uvicorn
 
     store, _ids, index = corpus
-    port = _free_port()
+    port = pg.free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(store, index=index), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
