@@ -151,12 +151,13 @@ def extract_cmd(
     allow_private: Annotated[bool, typer.Option(help="Allow URLs on private/loopback addresses.")] = False,
 ) -> None:
     """Extract one article and print it; exit 3 when the page holds no usable article."""
-    from ainews.extract import extract
+    from ainews.collect.extracting import extract_bounded
 
     if fmt not in {"json", "text"}:
         raise ValueError(f"unknown format '{fmt}': use json or text")
-    raw = pipeline.read_input(source, state.settings(), allow_private)
-    article = extract(raw)
+    settings = state.settings()
+    raw = pipeline.read_input(source, settings, allow_private)
+    article = extract_bounded(raw, timeout=settings.extract_timeout)
     if fmt == "json":
         typer.echo(json.dumps(article_json(article), ensure_ascii=False, indent=2))
     else:

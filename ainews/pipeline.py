@@ -16,9 +16,9 @@ from typing import Any
 
 from ainews import analyze
 from ainews.analyze import summarize
+from ainews.collect.extracting import DEFAULT_TIMEOUT, extract_bounded
 from ainews.collect.local import InputError, read_path
 from ainews.config import Settings
-from ainews.extract import extract
 from ainews.extract.quality import check_body
 from ainews.models import Article, Digest, DigestItem, RawPage, Story, is_web_url, now_kst
 from ainews.publish import markdown
@@ -48,8 +48,8 @@ def read_input(value: str, settings: Settings, allow_private: bool = False) -> R
     return read_path(value)
 
 
-def articles_from(raw: RawPage, assume_date: date | None) -> list[Article]:
-    """One page → one article; an old digest file → one article per item."""
+def articles_from(raw: RawPage, assume_date: date | None, timeout: float = DEFAULT_TIMEOUT) -> list[Article]:
+    """One page → one article (within `timeout` seconds); an old digest file → one article per item."""
     head = raw.content[:200_000].decode("utf-8", "ignore")
     if "html" not in raw.content_type and markdown.is_digest(head):
         text = raw.content.decode("utf-8", "replace")
@@ -59,7 +59,7 @@ def articles_from(raw: RawPage, assume_date: date | None) -> list[Article]:
             article.source = raw.source
             gate_imported(article)
         return articles
-    return [extract(raw, assume_date=assume_date)]
+    return [extract_bounded(raw, assume_date, timeout)]
 
 
 def gate_imported(article: Article) -> None:
@@ -84,7 +84,7 @@ def ingest(
             progress(value)
         try:
             raw = read_input(value, settings, allow_private)
-            articles = articles_from(raw, default_day)
+            articles = articles_from(raw, default_day, settings.extract_timeout)
         except Exception as exc:  # noqa: BLE001 - one bad input must not lose the others
             result.errors.append((value, _one_line(exc)))
             continue

@@ -14,9 +14,9 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime
 
+from ainews.collect.extracting import Extractor
 from ainews.collect.http import Fetcher, FetchError
 from ainews.config import Settings
-from ainews.extract import extract
 from ainews.models import FeedEntry, normalize_url
 from ainews.store import RunLocked, Store
 from ainews.store.queue import Job, JobQueue
@@ -43,7 +43,7 @@ def enqueue_urls(store: Store, urls: list[str], source: str = "queue") -> int:
     return JobQueue(store).enqueue_many(FETCH, items)
 
 
-async def _process(job: Job, fetcher: Fetcher, store: Store) -> None:
+async def _process(job: Job, fetcher: Fetcher, extractor: Extractor, store: Store) -> None:
     payload = job.payload
     result = await fetcher.fetch(payload["url"])
     if result.page is None:
@@ -54,7 +54,7 @@ async def _process(job: Job, fetcher: Fetcher, store: Store) -> None:
     page.entry = FeedEntry(url=payload["url"], source=page.source or "queue", guid=payload.get("guid"),
                            title=payload.get("title"),
                            published_at=datetime.fromisoformat(published) if published else None)
-    article = extract(page)
+    article = await extractor.extract(page)
     article_id, _ = store.upsert_article(article)
     store.mark_seen("url:" + normalize_url(payload["url"]), page.source or "queue", article_id)
 
@@ -68,22 +68,28 @@ async def work(store: Store, settings: Settings, *, name: str | None = None, bat
     name = name or worker_name()
     queue = JobQueue(store)
     report = WorkReport()
-    async with Fetcher(settings, store=store, allow_private=allow_private) as fetcher:
-        while True:
-            jobs = queue.claim(name, (FETCH,), limit=batch, lease_seconds=lease_seconds)
-            if jobs:
-                await _run_batch(jobs, fetcher, store, queue, name, report)
-            elif analyze:
-                report.analyzed += _analyze_if_free(store, settings, pipeline)
-            if once or (not jobs and idle_exit and not queue.pending(FETCH)):
-                return report
-            if not jobs:  # others hold leases: wait, their work may come back if they die
-                await asyncio.sleep(poll_seconds)
+    extractor = Extractor(workers=1, timeout=settings.extract_timeout)  # a page past the deadline is killed
+    extractor.start()
+    try:
+        async with Fetcher(settings, store=store, allow_private=allow_private) as fetcher:
+            while True:
+                jobs = queue.claim(name, (FETCH,), limit=batch, lease_seconds=lease_seconds)
+                if jobs:
+                    await _run_batch(jobs, fetcher, extractor, store, queue, name, report)
+                elif analyze:
+                    report.analyzed += _analyze_if_free(store, settings, pipeline)
+                if once or (not jobs and idle_exit and not queue.pending(FETCH)):
+                    return report
+                if not jobs:  # others hold leases: wait, their work may come back if they die
+                    await asyncio.sleep(poll_seconds)
+    finally:
+        extractor.close()
 
 
-async def _run_batch(jobs: list[Job], fetcher: Fetcher, store: Store, queue: JobQueue, name: str,
-                     report: WorkReport) -> None:
-    results = await asyncio.gather(*(_process(job, fetcher, store) for job in jobs), return_exceptions=True)
+async def _run_batch(jobs: list[Job], fetcher: Fetcher, extractor: Extractor, store: Store, queue: JobQueue,
+                     name: str, report: WorkReport) -> None:
+    results = await asyncio.gather(*(_process(job, fetcher, extractor, store) for job in jobs),
+                                   return_exceptions=True)
     for job, outcome in zip(jobs, results, strict=True):
         if isinstance(outcome, BaseException):
             log.warning("job %s failed: %s", job.key, outcome)

@@ -1,29 +1,40 @@
-"""Extraction of fetched pages in a worker process, so CPU-heavy pages never stall the fetching.
+"""Extraction in worker processes with a per-page deadline, so no page can stall a run.
 
 Extraction holds the GIL (regexes over whole documents, lxml trees): in a thread, one
-pathological page can starve the event loop long enough for healthy requests to time out.
-A separate process keeps the loop responsive and uses a second core. A crashed worker is
-replaced once; if the pool cannot work at all, extraction falls back to the calling thread.
+pathological page can starve the event loop long enough for healthy requests to time out, and a
+thread cannot be stopped. Each page therefore goes to a forked worker process; a page that takes
+longer than `extract_timeout` seconds gets its worker SIGKILLed (the next page gets a fresh one) and
+comes back as an Article with `extraction_ok=False` and the reason. The budgets in
+ainews/extract/budget.py keep real pages far below the deadline; the deadline is the backstop.
 
-Workers are forked where the platform can (Linux): spawn would re-import the caller's main
-module, which breaks scripts without an `if __name__ == "__main__":` guard. `start()` forks them
-at the beginning of a run, before collect() starts any thread of its own.
+Workers are reused page after page (no process start per page) and forked where the platform can
+(Linux): spawn would re-import the caller's main module, which breaks scripts without an
+`if __name__ == "__main__":` guard. `start()` forks them at the beginning of a run, before collect()
+starts any thread of its own. If no worker process can be made, extraction runs inline (bounded by
+the budgets alone).
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import multiprocessing
 import os
+import queue
+import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from multiprocessing.connection import Connection
 
+from ainews.extract import extract
+from ainews.extract.core import failed_article
 from ainews.models import Article, RawPage
 
 log = logging.getLogger("ainews.collect")
+DEFAULT_TIMEOUT = 5.0
 
 
 def default_workers() -> int:
@@ -32,8 +43,8 @@ def default_workers() -> int:
 
 
 def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: a run killed with SIGKILL cannot shut its pool down, and a forked worker
-    waiting on its queue would live on (holding the run's stdout/stderr): exit when the parent goes."""
+    """A run killed with SIGKILL cannot stop its workers, and a forked worker waiting on its pipe
+    would live on (holding the run's stdout/stderr): exit when the parent goes."""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -43,60 +54,143 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="ainews-parent-watch", daemon=True).start()
 
 
-def _warm_up() -> bool:
-    import ainews.extract  # noqa: F401 - import once per worker, not on the first page
+def _serve(conn: Connection, parent: int) -> None:
+    """Worker loop: (page, assume_date) in, Article out, until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _exit_with_parent(parent)
+    while True:
+        try:
+            raw, assume_date = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        conn.send(extract(raw, assume_date=assume_date))
 
-    return True
+
+class WorkerGone(Exception):
+    """The worker process died or was killed; the message says why."""
 
 
-def _extract(page: RawPage) -> Article:
-    from ainews.extract import extract
+class _Worker:
+    """One forked process and the pipe to it."""
 
-    return extract(page)
+    def __init__(self) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, os.getpid()), daemon=True,
+                                       name="ainews-extract")
+        self.process.start()
+        child.close()
+
+    def call(self, raw: RawPage, assume_date: date | None, timeout: float) -> Article:
+        """The worker's Article; on a deadline or a crash the worker is gone and WorkerGone raised."""
+        try:
+            self.conn.send((raw, assume_date))
+            if self.conn.poll(timeout):
+                return self.conn.recv()
+        except (EOFError, OSError) as exc:
+            self.kill()
+            raise WorkerGone(f"extraction worker died ({self._exit_reason() or exc})") from exc
+        self.kill()
+        raise WorkerGone(f"extraction took longer than {timeout:g} s")
+
+    def _exit_reason(self) -> str:
+        code = self.process.exitcode
+        return "" if code is None else f"signal {-code}" if code < 0 else f"exit code {code}"
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()  # SIGKILL: a page stuck in C code ignores anything gentler
+        self.process.join(timeout=5)
+        self.conn.close()
 
 
 class Extractor:
-    """`await extractor.extract(page)`; the worker pool starts on first use."""
+    """`extractor.extract_sync(page)` from any thread, `await extractor.extract(page)` from a loop.
 
-    def __init__(self, workers: int | None = None) -> None:
+    At most `workers` pages are extracted at once; each within `timeout` seconds."""
+
+    def __init__(self, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.workers = workers or default_workers()
-        self._pool: ProcessPoolExecutor | None = None
+        self.timeout = timeout
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        self._threads: ThreadPoolExecutor | None = None
         self._inline = False
+        for _ in range(self.workers):
+            self._idle.put(None)  # a free slot; its process is forked on first use
 
     def start(self) -> None:
-        """Create the workers now (cheap with fork); on failure extraction runs inline."""
+        """Fork the workers now (cheap with fork, before the caller starts threads)."""
         import ainews.extract  # noqa: F401 - imported once here, inherited by forked workers
 
+        slots = [self._idle.get() for _ in range(self.workers)]
         try:
-            pool = self._get_pool()
-            pool.submit(_warm_up).result(timeout=60)
-        except Exception as exc:  # noqa: BLE001 - any failure here means "no worker processes"
+            slots = [slot or _Worker() for slot in slots]
+        except OSError as exc:
             log.warning("no extraction worker process (%s); extracting inline", exc)
-            self.close()
             self._inline = True
+        for slot in slots:
+            self._idle.put(slot)
 
-    def _get_pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                             initializer=_exit_with_parent, initargs=(os.getpid(),))
-        return self._pool
-
-    async def extract(self, page: RawPage) -> Article:
-        loop = asyncio.get_running_loop()
+    def extract_sync(self, raw: RawPage, assume_date: date | None = None) -> Article:
+        """The page's Article within the deadline; never raises on bad input."""
         if self._inline:
-            return _extract(page)
-        for attempt in range(2):
-            try:
-                return await loop.run_in_executor(self._get_pool(), _extract, page)
-            except (BrokenProcessPool, OSError) as exc:
-                log.warning("extraction worker failed (%s); %s", exc, "restarting" if not attempt else "inline")
-                self.close()
-        self._inline = True
-        return _extract(page)
+            return extract(raw, assume_date=assume_date)
+        worker = self._idle.get()
+        try:
+            worker = worker or _Worker()
+        except OSError as exc:
+            log.warning("no extraction worker process (%s); extracting inline", exc)
+            self._inline = True
+            self._idle.put(None)
+            return extract(raw, assume_date=assume_date)
+        try:
+            return worker.call(raw, assume_date, self.timeout)
+        except WorkerGone as exc:
+            log.warning("%s: %s", raw.url, exc)
+            worker = None
+            return failed_article(raw, assume_date, str(exc))
+        finally:
+            self._idle.put(worker)
+
+    async def extract(self, page: RawPage, assume_date: date | None = None) -> Article:
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ainews-extract")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, self.extract_sync, page, assume_date)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop the workers (their pages are done: callers awaited them)."""
+        if self._threads is not None:
+            self._threads.shutdown(wait=True, cancel_futures=True)
+            self._threads = None
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker is not None:
+                worker.kill()
+        for _ in range(self.workers):
+            self._idle.put(None)
+
+
+_shared: dict[float, Extractor] = {}
+_shared_lock = threading.Lock()
+
+
+def extract_bounded(raw: RawPage, assume_date: date | None = None, timeout: float = DEFAULT_TIMEOUT) -> Article:
+    """`extract()` under the deadline, for one-page callers (`add`, `ainews extract`): one worker
+    process per timeout value, reused for every later page and stopped at exit."""
+    with _shared_lock:
+        extractor = _shared.get(timeout)
+        if extractor is None:
+            extractor = _shared[timeout] = Extractor(workers=1, timeout=timeout)
+            if len(_shared) == 1:
+                atexit.register(_close_shared)
+    return extractor.extract_sync(raw, assume_date)
+
+
+def _close_shared() -> None:
+    for extractor in _shared.values():
+        extractor.close()

@@ -86,7 +86,7 @@ class _Run:
         self._progress = progress
         self.report = CollectReport()
         self.claimed: set[str] = set()
-        self.extractor = Extractor()
+        self.extractor = Extractor(timeout=settings.extract_timeout)
         # Store reads/writes per article cost milliseconds each: one thread does them in order,
         # so the event loop keeps fetching (SQLite releases the GIL while it works).
         self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ainews-store")

@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime
 
 from ainews.extract import meta, quality
+from ainews.extract.budget import bound_markup
 from ainews.extract.encoding import decode
 from ainews.extract.html import Parsed, extract_html
 from ainews.extract.text import extract_text
@@ -39,10 +40,15 @@ def extract(raw: RawPage, assume_date: date | None = None) -> Article:
         return _extract(raw, assume_date)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises on bad input"
         log.warning("extraction failed for %s: %r", raw.url, exc)
-        article = Article(url=raw.url, title="", body="", content_hash=_hash(raw), source=raw.source,
-                          extraction_ok=False, extraction_reason=f"extractor error: {type(exc).__name__}")
-        _apply_entry_and_date(article, raw, assume_date)
-        return article
+        return failed_article(raw, assume_date, f"extractor error: {type(exc).__name__}")
+
+
+def failed_article(raw: RawPage, assume_date: date | None, reason: str) -> Article:
+    """The Article for a page whose extraction did not finish: link, feed title and date, no text."""
+    article = Article(url=raw.url, title="", body="", content_hash=_hash(raw), source=raw.source,
+                      extraction_ok=False, extraction_reason=reason)
+    _apply_entry_and_date(article, raw, assume_date)
+    return article
 
 
 def _extract(raw: RawPage, assume_date: date | None) -> Article:
@@ -51,6 +57,7 @@ def _extract(raw: RawPage, assume_date: date | None) -> Article:
     cap = MAX_HTML_BYTES if html else MAX_TEXT_BYTES
     capped = len(content) > cap
     text = decode(content[:cap], raw.content_type)
+    text, over_budget = bound_markup(text) if html else (text, None)
     host = meta.host_of(raw.url)
     entry_title = raw.entry.title if raw.entry else None
     parsed: Parsed = extract_html(text, raw.url, host) if html else extract_text(text, raw.url, entry_title)
@@ -74,6 +81,8 @@ def _extract(raw: RawPage, assume_date: date | None) -> Article:
         article.title = _fallback_title(article)
     if capped and ok:
         reason = f"input over {cap} bytes was cut before parsing"
+    if over_budget:
+        reason = f"{reason}; {over_budget}" if reason else over_budget
     article.extraction_ok, article.extraction_reason = ok, reason
     return article
 
