@@ -153,6 +153,11 @@ class Extractor:
         finally:
             self._idle.put(worker)
 
+    def worker_pids(self) -> list[int]:
+        """Process ids of the idle workers (for health checks and tests)."""
+        with self._idle.mutex:
+            return [w.process.pid for w in self._idle.queue if w is not None and w.process.pid]
+
     async def extract(self, page: RawPage, assume_date: date | None = None) -> Article:
         if self._threads is None:
             self._threads = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ainews-extract")

@@ -66,7 +66,7 @@ class _Scan:
 
 def bound_markup(text: str, budget: Budget = DEFAULT) -> tuple[str, str | None]:
     """`text` within the budget, and what was cut ("" → None when nothing was)."""
-    if text.count("<") <= budget.max_depth and len(text) <= budget.max_text_chars:
+    if len(text) <= min(budget.max_tag_chars, budget.max_text_chars) and text.count("<") <= budget.max_depth:
         return text, None  # cannot exceed any budget: skip the scan
     scan = _Scan(text=text, budget=budget, pieces=[])
     cut = _walk(scan)
