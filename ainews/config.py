@@ -103,7 +103,7 @@ class Settings:
     site_url: str = ""  # public address of site/, for links in feeds and messages
     sources: str = ""  # a user's sources.toml, added to the bundled defaults
     digest_body_chars: int = 1500
-    extract_timeout: float = 5.0  # seconds one page may take to extract; then its worker is killed
+    extract_timeout: float = 5.0  # CPU seconds one page may take to extract (3x in wall time); then it is killed
     http: HttpSettings = field(default_factory=HttpSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     summary: SummarySettings = field(default_factory=SummarySettings)

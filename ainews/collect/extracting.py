@@ -2,9 +2,10 @@
 
 Extraction holds the GIL (regexes over whole documents, lxml trees): in a thread, one
 pathological page can starve the event loop long enough for healthy requests to time out, and a
-thread cannot be stopped. Each page therefore goes to a forked worker process; a page that takes
-longer than `extract_timeout` seconds gets its worker SIGKILLed (the next page gets a fresh one) and
-comes back as an Article with `extraction_ok=False` and the reason. The budgets in
+thread cannot be stopped. Each page therefore goes to a forked worker process; a page that uses
+more than `extract_timeout` seconds of CPU (or three times that in wall-clock time) gets its worker
+SIGKILLed (the next page gets a fresh one) and comes back as an Article with `extraction_ok=False`
+and the reason. The budgets in
 ainews/extract/budget.py keep real pages far below the deadline; the deadline is the backstop.
 
 Workers are reused page after page (no process start per page) and forked where the platform can
@@ -28,6 +29,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from ainews.extract import extract
 from ainews.extract.core import failed_article
@@ -35,6 +37,9 @@ from ainews.models import Article, RawPage
 
 log = logging.getLogger("ainews.collect")
 DEFAULT_TIMEOUT = 5.0
+WALL_FACTOR = 3.0  # a page may take this many times its CPU deadline in wall-clock time on a busy machine
+POLL_SECONDS = 0.1
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def default_workers() -> int:
@@ -86,13 +91,39 @@ class _Worker:
         """The worker's Article; on a deadline or a crash the worker is gone and WorkerGone raised."""
         try:
             self.conn.send((raw, assume_date))
-            if self.conn.poll(timeout):
+            overrun = self._wait(timeout)
+            if overrun is None:
                 return self.conn.recv()
         except (EOFError, OSError) as exc:
             self.kill()
             raise WorkerGone(f"extraction worker died ({self._exit_reason() or exc})") from exc
         self.kill()
-        raise WorkerGone(f"extraction took longer than {timeout:g} s")
+        raise WorkerGone(overrun)
+
+    def _wait(self, timeout: float) -> str | None:
+        """None once the answer is ready; else why the page ran out of time.
+
+        The deadline counts the worker's CPU time, so a page is not killed for the machine being
+        busy with other work; WALL_FACTOR × timeout of wall-clock time is the hard stop."""
+        start, cpu_start = time.monotonic(), self._cpu()
+        while True:
+            wall = time.monotonic() - start
+            if wall >= WALL_FACTOR * timeout:
+                return f"extraction took longer than {WALL_FACTOR * timeout:g} s (wall clock)"
+            cpu = self._cpu()
+            used = wall if cpu is None or cpu_start is None else cpu - cpu_start
+            if used >= timeout:
+                return f"extraction took longer than {timeout:g} s"
+            if self.conn.poll(min(timeout - used, WALL_FACTOR * timeout - wall, POLL_SECONDS)):
+                return None
+
+    def _cpu(self) -> float | None:
+        """CPU seconds the worker has used (Linux /proc), None where that cannot be read."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
     def _exit_reason(self) -> str:
         code = self.process.exitcode

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -65,7 +66,7 @@ def test_a_page_past_the_deadline_kills_its_worker_and_the_next_page_gets_a_new_
     [first] = extractor.worker_pids()
     extractor.timeout = 0.01
     article = extractor.extract_sync(_page(pathological.million_paragraphs(), "https://a.kr/slow"))
-    assert (article.extraction_ok, article.extraction_reason) == (False, "extraction took longer than 0.01 s")
+    assert not article.extraction_ok and article.extraction_reason.startswith("extraction took longer than 0.0")
     assert article.url == "https://a.kr/slow" and article.content_hash
     assert not _alive(first)
     extractor.timeout = 60.0
@@ -74,6 +75,17 @@ def test_a_page_past_the_deadline_kills_its_worker_and_the_next_page_gets_a_new_
     assert good.extraction_ok and second != first
     again = extractor.extract_sync(_page(article_html("다음 인공지능 기사")))
     assert again.extraction_ok and extractor.worker_pids() == [second]  # reused, no process per page
+
+
+def test_the_deadline_counts_cpu_so_a_starved_worker_gets_three_times_longer(extractor: Extractor) -> None:
+    [pid] = extractor.worker_pids()
+    extractor.timeout = 0.5
+    os.kill(pid, signal.SIGSTOP)  # a worker that gets no CPU, as on a machine busy with other work
+    start = time.monotonic()
+    article = extractor.extract_sync(_page(article_html("인공지능 기사")))
+    assert time.monotonic() - start >= 1.5
+    assert article.extraction_reason == "extraction took longer than 1.5 s (wall clock)"
+    assert not _alive(pid)
 
 
 def test_cli_extract_ends_with_a_reason(tmp_path: Path) -> None:
@@ -110,7 +122,7 @@ def test_add_kills_a_page_past_a_short_deadline(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'ainews.db'}")
     result = pipeline.ingest(store, Settings(extract_timeout=0.01), [str(tmp_path / "million.html")])
     [article] = store.get_articles(result.new)
-    assert article.extraction_reason == "extraction took longer than 0.01 s" and not article.extraction_ok
+    assert article.extraction_reason.startswith("extraction took longer than 0.0") and not article.extraction_ok
     store.close()
 
 
@@ -139,7 +151,7 @@ def test_collect_kills_a_page_past_a_short_deadline_and_goes_on(server, store, s
     report = asyncio.run(collect(settings, store, [Source("hostile", server.url("/news.xml"))], allow_private=True))
     assert report.articles_new == 2
     stored = {a.url.rsplit("/", 1)[1]: a for a in store.iter_articles()}
-    assert stored["million.html"].extraction_reason == "extraction took longer than 0.01 s"
+    assert stored["million.html"].extraction_reason.startswith("extraction took longer than 0.0")
     assert stored["million.html"].title == "느린 기사"  # the feed's title survives the kill
 
 
@@ -151,4 +163,4 @@ def test_worker_kills_a_page_past_the_deadline_and_completes_the_job(server, sto
     report = asyncio.run(work(store, settings, allow_private=True, analyze=False))
     assert (report.done, report.failed) == (1, 0)
     [article] = list(store.iter_articles())
-    assert article.extraction_reason == "extraction took longer than 0.01 s"
+    assert article.extraction_reason.startswith("extraction took longer than 0.0")
