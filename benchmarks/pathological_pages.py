@@ -35,13 +35,18 @@ if mode == "deadline":
     ex.start()
     [pid] = ex.worker_pids()
     article = ex.extract_sync(page)
-    hwm = [l for l in open(f"/proc/{pid}/status") if l.startswith("VmHWM")] if ex.worker_pids() == [pid] else []
+    alive = ex.worker_pids() == [pid]
+    hwm = [l for l in open(f"/proc/{pid}/status") if l.startswith("VmHWM")] if alive else []
     peak = int(hwm[0].split()[1]) / 1024 if hwm else None
+    ticks = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[11:13] if alive else ["0", "0"]
+    worker_cpu = sum(map(int, ticks)) / 100
     ex.close()
 else:
     article = extract(page)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu, "base": base, "peak": peak,
+    worker_cpu = 0.0
+print(json.dumps({"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu + worker_cpu, "base": base,
+                  "peak": peak,
                   "ok": article.extraction_ok, "reason": article.extraction_reason}))
 """
 
@@ -62,17 +67,29 @@ def measure(content: bytes, ctype: str, mode: str, cap: float) -> str:
     with tempfile.NamedTemporaryFile(suffix=".html") as file:
         file.write(content)
         file.flush()
+        child = subprocess.Popen([sys.executable, "-c", CHILD, file.name, ctype, mode], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": ""})
         try:
-            done = subprocess.run([sys.executable, "-c", CHILD, file.name, ctype, mode], capture_output=True,
-                                  text=True, timeout=cap, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+            out, err = child.communicate(timeout=cap)
         except subprocess.TimeoutExpired:
-            return f"> {cap:.0f} s (stopped)"
-    if done.returncode != 0:
-        return "n/a (" + (done.stderr.strip().splitlines() or ["error"])[-1][:60] + ")"
-    r = json.loads(done.stdout.strip().splitlines()[-1])
+            hwm = _peak_mb(child.pid)
+            child.kill()
+            child.communicate()
+            return f"> {cap:.0f} s (stopped), {hwm} peak RSS so far"
+    if child.returncode != 0:
+        return "n/a (" + (err.strip().splitlines() or ["error"])[-1][:60] + ")"
+    r = json.loads(out.strip().splitlines()[-1])
     peak = f"{r['peak']:.0f} MB peak RSS" if r["peak"] is not None else "worker killed"
     return (f"{r['wall']:.2f} s wall ({r['cpu']:.2f} s CPU), {peak} (imports {r['base']:.0f} MB); "
             f"ok={r['ok']} reason={r['reason']!r}")
+
+
+def _peak_mb(pid: int) -> str:
+    try:
+        line = next(ln for ln in Path(f"/proc/{pid}/status").read_text().splitlines() if ln.startswith("VmHWM"))
+    except (OSError, StopIteration):
+        return "?"
+    return f"{int(line.split()[1]) / 1024:.0f} MB"
 
 
 def main() -> int:
