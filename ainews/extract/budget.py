@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import sub
 
 # Raw-text elements: their content is not markup; the scan jumps to their end tag.
 RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noscript", "plaintext"})
@@ -27,6 +29,7 @@ NO_DEPTH = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input"
                       "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option",
                       "optgroup", "rp", "rt", "tbody", "thead", "tfoot", "colgroup", "!doctype", "?xml"})
 _TAG = re.compile(r"<!--|<(/?)([A-Za-z!?][^\s/>]*)[^>]*>?")
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +69,29 @@ class _Scan:
 
 def bound_markup(text: str, budget: Budget = DEFAULT) -> tuple[str, str | None]:
     """`text` within the budget, and what was cut ("" → None when nothing was)."""
-    if len(text) <= min(budget.max_tag_chars, budget.max_text_chars) and text.count("<") <= budget.max_depth:
-        return text, None  # cannot exceed any budget: skip the scan
+    if _surely_within(text, budget):
+        return text, None
     scan = _Scan(text=text, budget=budget, pieces=[])
     cut = _walk(scan)
     if cut is None and not (scan.flattened or scan.shrunk):
         return text, None
     scan.pieces.append(text[scan.kept_from:cut])
     return "".join(scan.pieces), _reason(scan, cut)
+
+
+def _surely_within(text: str, budget: Budget) -> bool:
+    """C-speed upper bounds (every tag counted, scripts and comments too): True proves that the
+    scan would change nothing, so real pages skip the per-tag Python loop."""
+    if len(text) > budget.max_text_chars or text.count("<") > budget.max_tags:
+        return False
+    if len(text) > budget.max_tag_chars and max(map(len, text.split(">"))) >= budget.max_tag_chars:
+        return False
+    deltas = [0 if name.lower() in NO_DEPTH else -1 if slash else 1 for slash, name in _TAG_NAME.findall(text)]
+    if len(deltas) <= budget.max_depth:
+        return True
+    levels = list(accumulate(deltas, initial=0))  # depth without the floor at 0 ...
+    floors = accumulate(levels, min)  # ... so the depth with it is the rise above the lowest level so far
+    return max(map(sub, levels, floors)) <= budget.max_depth
 
 
 def _walk(scan: _Scan) -> int | None:
@@ -103,14 +121,15 @@ def _walk(scan: _Scan) -> int | None:
 def _visit(scan: _Scan, start: int, end: int, name: str, closing: bool) -> int:
     """Account for one tag (drop, shrink or keep it); where the scan goes on."""
     text, budget = scan.text, scan.budget
-    if not closing and name not in NO_DEPTH and not text.startswith("/>", end - 2):
+    nests = name not in NO_DEPTH and name[:1] not in "!?"
+    if not closing and nests and not text.startswith("/>", end - 2):
         if scan.depth >= budget.max_depth:
             scan.open_dropped += 1
             scan.flattened += 1
             scan.drop(start, end)
             return end
         scan.depth += 1
-    elif closing and name not in NO_DEPTH:
+    elif closing and nests:
         if scan.open_dropped:
             scan.open_dropped -= 1
             scan.drop(start, end)

@@ -65,7 +65,7 @@ def test_scripts_and_comments_are_not_counted_as_markup() -> None:
 
 def test_the_article_records_what_was_cut() -> None:
     body = "".join(f"<p>인공지능 스타트업이 새 언어 모델 {i}호를 공개했다. 회사는 성능이 좋아졌다고 밝혔다.</p>"
-                   for i in range(3))
+                   for i in range(6))
     html = pathological.huge_attributes(300_000, 1).replace(b"<p>text</p>", body.encode())
     article = extract(RawPage(url="https://example.com/news/1", content=html, content_type="text/html"))
     assert article.extraction_ok
