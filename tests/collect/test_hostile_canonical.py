@@ -54,7 +54,7 @@ def test_other_host_cannot_claim_an_article_by_canonical(server, store, settings
     assert articles[b_url].title == "공격자가 바꿔치기한 제목"
     assert articles[b_url].canonical_url is None  # B stored as itself, its claim dropped
     assert store.find_article_id(articles[b_url].key) == articles[b_url].id
-    assert articles[b_url].key.endswith("127.0.0.2:%d/copy/1.html" % server.ports["127.0.0.2"])
+    assert articles[b_url].key.endswith(f"127.0.0.2:{server.ports['127.0.0.2']}/copy/1.html")
 
 
 def test_same_site_canonical_still_merges_url_variants(server, store, settings) -> None:
