@@ -31,9 +31,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ainews.collect.robots import MAX_ROBOTS_BYTES, RobotsCache
+from ainews.collect.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
 from ainews.config import HttpSettings, Settings
 from ainews.models import RawPage
+from ainews.store.robots_copies import StoredRobotsCopies
 
 if TYPE_CHECKING:
     from ainews.store.db import Store
@@ -55,6 +56,10 @@ class FetchError(Exception):
 
 class RobotsDisallowed(FetchError):
     """robots.txt forbids this URL for our user agent: skipped, never requested."""
+
+
+class RobotsUnreachable(FetchError):
+    """The host's robots.txt could not be fetched and no copy is recent: skipped now, retried next run."""
 
 
 @dataclass(slots=True)
@@ -110,7 +115,8 @@ class Fetcher:
         self._global = asyncio.Semaphore(max(1, self.http.concurrency))
         self._hosts: dict[str, _Host] = {}
         self._addresses: dict[tuple[str, int], str | None] = {}
-        self._robots = RobotsCache(self.http.user_agent, self._fetch_robots)
+        self._robots = RobotsCache(self.http.user_agent, self._fetch_robots,
+                                   StoredRobotsCopies(store) if store is not None else None)
 
     async def __aenter__(self) -> Fetcher:
         self._client = httpx.AsyncClient(
@@ -209,16 +215,19 @@ class Fetcher:
         if self._addresses[key]:
             raise FetchError(url, self._addresses[key])
 
-    async def _fetch_robots(self, url: str) -> tuple[int, bytes] | None:
+    async def _fetch_robots(self, url: str) -> RobotsAnswer:
+        """robots.txt with the usual retries: a 5xx/429 left after them is "unreachable", like a timeout."""
         try:
-            _final, body = await self._follow(url, {}, MAX_ROBOTS_BYTES, 0, robots=False)
-        except FetchError:
-            return None
-        return body.status, body.content
+            _final, body = await self._follow(url, {}, MAX_ROBOTS_BYTES, self.http.retries, robots=False)
+        except FetchError as exc:
+            return RobotsAnswer(None, error=exc.reason)
+        return RobotsAnswer(body.status, body.content)
 
     async def _obey_robots(self, url: str) -> None:
         """Refuse what robots.txt disallows; slow the host down to its Crawl-delay (capped)."""
         rules = await self._robots.rules_for(url)
+        if rules.blocked:
+            raise RobotsUnreachable(url, f"skipped: {rules.blocked}")
         host = self._host(url)
         host.delay = max(host.delay, rules.crawl_delay(self._robots.agent))
         if not rules.allows(self._robots.agent, url):
