@@ -13,7 +13,8 @@ Safety: only http/https, at most `max_redirects` hops (each checked like the fir
 `max_bytes` (RawPage.truncated), a total deadline of `timeout` seconds per attempt (a slow-drip
 body cannot hold a slot forever), and no private/loopback/link-local addresses unless
 `allow_private`: each host is resolved once and connected to at exactly the checked addresses
-(pinned.py), so a DNS answer that changes after the check is never used. Bytes are not decoded here: RawPage carries them with the Content-Type header.
+(pinned.py), so a DNS answer that changes after the check is never used.
+Bytes are not decoded here: RawPage carries them with the Content-Type header.
 """
 
 from __future__ import annotations
