@@ -2,7 +2,7 @@
 
 Two decisions, made here once and used by extraction, the store and the publishers:
 - `clean_web_url`: only plain http(s) addresses (no `javascript:`/`data:`, no CR/LF or other
-  whitespace or control characters inside, no user:password@, a real host) are stored or linked.
+  whitespace or control characters inside, no `<>"` or backquote, no user:password@, a real host) are stored or linked.
 - `trusted_canonical`: a page's canonical URL (`<link rel=canonical>`, `og:url`) becomes the
   article's identity only when it is on the page's own registrable domain, or when the page's
   host is a syndicator in `data/syndication.toml` (a portal that reposts outlets' articles).
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 MAX_URL_CHARS = 4096
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-_BAD_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f\\\s]")
+_BAD_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f\\\s<>\"`]")  # controls, spaces, and what no URL may hold
 
 
 def clean_web_url(url: str | None) -> str | None:

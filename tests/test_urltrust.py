@@ -29,7 +29,8 @@ def test_registrable_domain(host: str, domain: str) -> None:
     "javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<script>x</script>", "vbscript:x",
     "file:///etc/passwd", "ftp://example.com/x", "https://a.com/x\r\nSet-Cookie: a=b", "https://a.com/x\ny",
     "https://a.com/x y", "https://a.com/\x00", "https://user:pw@a.com/", "https:///nohost", "https://a.com:99999/",
-    "https://a.com\\@b.com/", "", None, "https://a.com/" + "x" * 5000,
+    "https://a.com\\@b.com/", 'https://a.com/"><script>', "https://a.com/<x>", "https://a.com/`x`",
+    "", None, "https://a.com/" + "x" * 5000,
 ])
 def test_only_plain_http_urls_are_clean(url: str | None) -> None:
     assert clean_web_url(url) is None
