@@ -4,24 +4,25 @@ What "polite" means here, all from `[http]` settings:
 - at most `concurrency` requests in flight, at most `per_host_concurrency` per host, and no two
   requests to one host starting closer than `per_host_delay` seconds (or robots.txt Crawl-delay,
   capped at 10 s, when larger);
-- an honest User-Agent; robots.txt honoured (disallowed URLs are never requested);
+- an honest User-Agent; robots.txt honoured per RFC 9309 (robots.py: disallowed URLs are never
+  requested; an unreachable robots.txt disallows its host unless a copy younger than 24 h is kept);
 - conditional GET with stored ETag/Last-Modified validators, so an unchanged feed costs a 304;
 - retries with exponential backoff and jitter on timeouts, connection errors, 5xx and 429, never
   on other 4xx; Retry-After honoured up to `MAX_RETRY_AFTER` seconds.
 Safety: only http/https, at most `max_redirects` hops (each checked like the first), bodies cut at
 `max_bytes` (RawPage.truncated), a total deadline of `timeout` seconds per attempt (a slow-drip
 body cannot hold a slot forever), and no private/loopback/link-local addresses unless
-`allow_private`. Bytes are not decoded here: RawPage carries them with the Content-Type header.
+`allow_private`: each host is resolved once and connected to at exactly the checked addresses
+(pinned.py), so a DNS answer that changes after the check is never used.
+Bytes are not decoded here: RawPage carries them with the Content-Type header.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
-import ipaddress
 import logging
 import random
-import socket
 import ssl
 import time
 from collections.abc import Callable
@@ -31,9 +32,11 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ainews.collect.robots import MAX_ROBOTS_BYTES, RobotsCache
+from ainews.collect.pinned import PerHostTransport, Pins, Resolver, url_host
+from ainews.collect.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
 from ainews.config import HttpSettings, Settings
 from ainews.models import RawPage
+from ainews.store.robots_copies import StoredRobotsCopies
 
 if TYPE_CHECKING:
     from ainews.store.db import Store
@@ -55,6 +58,10 @@ class FetchError(Exception):
 
 class RobotsDisallowed(FetchError):
     """robots.txt forbids this URL for our user agent: skipped, never requested."""
+
+
+class RobotsUnreachable(FetchError):
+    """The host's robots.txt could not be fetched and no copy is recent: skipped now, retried next run."""
 
 
 @dataclass(slots=True)
@@ -100,7 +107,8 @@ class Fetcher:
     """Fetch URLs politely for one run. Use as `async with Fetcher(settings, store=store) as f:`."""
 
     def __init__(self, settings: Settings | HttpSettings, *, store: Store | None = None,
-                 allow_private: bool = False, transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 allow_private: bool = False, transport: httpx.AsyncBaseTransport | None = None,
+                 resolver: Resolver | None = None, ssl_context: ssl.SSLContext | None = None) -> None:
         self.http = _http_settings(settings)
         self.store = store
         self.allow_private = allow_private
@@ -109,14 +117,17 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self._global = asyncio.Semaphore(max(1, self.http.concurrency))
         self._hosts: dict[str, _Host] = {}
-        self._addresses: dict[tuple[str, int], str | None] = {}
-        self._robots = RobotsCache(self.http.user_agent, self._fetch_robots)
+        self._pins = Pins(resolver, allow_private)
+        self._ssl = ssl_context
+        self._robots = RobotsCache(self.http.user_agent, self._fetch_robots,
+                                   StoredRobotsCopies(store) if store is not None else None)
 
     async def __aenter__(self) -> Fetcher:
         self._client = httpx.AsyncClient(
             headers={"User-Agent": self.http.user_agent, "Accept-Language": "ko,en;q=0.5"},
             timeout=httpx.Timeout(self.http.timeout), follow_redirects=False, trust_env=False,
-            transport=self._transport or PerHostTransport(max(1, self.http.per_host_concurrency)),
+            transport=self._transport or PerHostTransport(max(1, self.http.per_host_concurrency), self._pins,
+                                                          self._ssl),
         )
         return self
 
@@ -192,33 +203,35 @@ class Fetcher:
         raise FetchError(url, f"more than {self.http.max_redirects} redirects")
 
     async def _check_url(self, url: str) -> None:
+        """Scheme and host, then the address guard: the host is resolved once per run and the
+        connection goes to the very addresses checked here (see pinned.py), never to a later answer."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise FetchError(url, f"unsupported scheme '{parts.scheme}' (only http/https)")
-        if not parts.hostname:
+        try:
+            host = url_host(url) if parts.hostname else ""
+            _ = parts.port
+        except (ValueError, httpx.InvalidURL, UnicodeError) as exc:
+            raise FetchError(url, f"bad host or port ({exc})") from exc
+        if not host:
             raise FetchError(url, "no host in URL")
-        if self.allow_private:
-            return
-        try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError as exc:
-            raise FetchError(url, "bad port") from exc
-        key = (parts.hostname, port)
-        if key not in self._addresses:
-            self._addresses[key] = await _address_problem(parts.hostname, port)
-        if self._addresses[key]:
-            raise FetchError(url, self._addresses[key])
+        problem = await self._pins.check(host)
+        if problem:
+            raise FetchError(url, problem)
 
-    async def _fetch_robots(self, url: str) -> tuple[int, bytes] | None:
+    async def _fetch_robots(self, url: str) -> RobotsAnswer:
+        """robots.txt with the usual retries: a 5xx/429 left after them is "unreachable", like a timeout."""
         try:
-            _final, body = await self._follow(url, {}, MAX_ROBOTS_BYTES, 0, robots=False)
-        except FetchError:
-            return None
-        return body.status, body.content
+            _final, body = await self._follow(url, {}, MAX_ROBOTS_BYTES, self.http.retries, robots=False)
+        except FetchError as exc:
+            return RobotsAnswer(None, error=exc.reason)
+        return RobotsAnswer(body.status, body.content)
 
     async def _obey_robots(self, url: str) -> None:
         """Refuse what robots.txt disallows; slow the host down to its Crawl-delay (capped)."""
         rules = await self._robots.rules_for(url)
+        if rules.blocked:
+            raise RobotsUnreachable(url, f"skipped: {rules.blocked}")
         host = self._host(url)
         host.delay = max(host.delay, rules.crawl_delay(self._robots.agent))
         if not rules.allows(self._robots.agent, url):
@@ -308,35 +321,6 @@ class Fetcher:
             raise FetchError(url, _describe(exc)) from exc
 
 
-class PerHostTransport(httpx.AsyncBaseTransport):
-    """One small connection pool per host behind one client.
-
-    httpcore scans every pooled connection on each request; with one shared pool over dozens of
-    hosts that scan dominated the CPU time of a run. Per-host pools keep it to a couple of
-    connections, matching the per-host concurrency limit the Fetcher enforces anyway.
-    """
-
-    def __init__(self, per_host: int) -> None:
-        self.per_host = per_host
-        self._pools: dict[tuple[str, str, int | None], httpx.AsyncHTTPTransport] = {}
-        self._ssl: ssl.SSLContext | None = None  # one CA bundle load per run, not per host
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        key = (request.url.scheme, request.url.host, request.url.port)
-        pool = self._pools.get(key)
-        if pool is None:
-            limits = httpx.Limits(max_connections=self.per_host, max_keepalive_connections=self.per_host)
-            if self._ssl is None:
-                self._ssl = httpx.create_ssl_context()
-            pool = self._pools[key] = httpx.AsyncHTTPTransport(limits=limits, trust_env=False, verify=self._ssl)
-        return await pool.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        for pool in self._pools.values():
-            await pool.aclose()
-        self._pools.clear()
-
-
 async def _read_capped(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
     """Read at most `max_bytes` of the (decompressed) body; the rest is never downloaded."""
     chunks: list[bytes] = []
@@ -378,24 +362,6 @@ def _describe(exc: httpx.HTTPError) -> str:
         if isinstance(exc, cls):
             return f"{label} ({text})" if text else label
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-async def _address_problem(host: str, port: int) -> str | None:
-    """Why this host must not be contacted (a private, loopback, link-local... address), or None."""
-    try:
-        addresses = [ipaddress.ip_address(host)]
-    except ValueError:
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as exc:
-            return f"cannot resolve host '{host}' ({exc})"
-        addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
-    for address in addresses:
-        mapped = getattr(address, "ipv4_mapped", None)
-        address = mapped or address
-        if not address.is_global or address.is_multicast:
-            return f"refusing non-public address {address} of '{host}' (--allow-private permits it)"
-    return None
 
 
 async def fetch_one(url: str, settings: Settings | HttpSettings, *, allow_private: bool = False) -> RawPage:

@@ -16,6 +16,7 @@ from ainews.extract.encoding import decode
 from ainews.extract.html import Parsed, extract_html
 from ainews.extract.text import extract_text
 from ainews.models import KST, Article, RawPage
+from ainews.urltrust import trusted_canonical
 
 log = logging.getLogger(__name__)
 MAX_HTML_BYTES = 5_000_000
@@ -62,7 +63,7 @@ def _extract(raw: RawPage, assume_date: date | None) -> Article:
     entry_title = raw.entry.title if raw.entry else None
     parsed: Parsed = extract_html(text, raw.url, host) if html else extract_text(text, raw.url, entry_title)
     body = "\n\n".join(parsed.paragraphs)
-    canonical = _absolute(parsed.canonical_url, raw.url)
+    canonical = trusted_canonical(_absolute(parsed.canonical_url, raw.url), raw.url)
     host = host or meta.host_of(canonical) or parsed.host_hint
     evidence = parsed.raw_text or body
     publisher = parsed.publisher or meta.publisher_in_text(evidence) or meta.publisher_for_host(host)

@@ -17,6 +17,7 @@ from typing import Any
 
 from ainews.models import Article, Digest, DigestItem, Story
 from ainews.publish import markdown
+from ainews.urltrust import clean_web_url, page_reference
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def _story_dict(story: Story | None) -> dict[str, Any] | None:
 
 
 def _other_dict(a: Article) -> dict[str, Any]:
-    return {"id": a.id, "title": a.title, "url": a.url, "publisher": a.publisher, "host": a.host,
+    return {"id": a.id, "title": a.title, "url": page_reference(a.url), "publisher": a.publisher, "host": a.host,
             "published_at": _iso(a.published_at)}
 
 
@@ -71,8 +72,9 @@ def item_dict(item: DigestItem, rank: int, anchor: str, emoji_for: Callable[[str
     topics = list(an.topics) if an else (list(imp.tags) if imp else [])
     summary, method = markdown.item_summary(item)
     return {
-        "rank": rank, "anchor": anchor, "id": a.id, "title": a.title, "url": a.url,
-        "canonical_url": a.canonical_url, "publisher": a.publisher or (imp.source if imp and imp.source else None),
+        "rank": rank, "anchor": anchor, "id": a.id, "title": a.title, "url": page_reference(a.url),
+        "canonical_url": clean_web_url(a.canonical_url),
+        "publisher": a.publisher or (imp.source if imp and imp.source else None),
         "host": a.host, "source": a.source, "reporters": list(a.reporters), "subtitles": list(a.subtitles),
         "lang": a.lang, "published_at": _iso(a.published_at), "date_assumed": a.date_assumed,
         "category": category, "category_emoji": emoji_for(category), "topics": topics,
@@ -89,7 +91,7 @@ def item_dict(item: DigestItem, rank: int, anchor: str, emoji_for: Callable[[str
 
 def _excluded_dict(item: DigestItem) -> dict[str, Any]:
     a, an = item.article, item.article.analysis
-    return {"id": a.id, "title": a.title, "url": a.url, "publisher": a.publisher,
+    return {"id": a.id, "title": a.title, "url": page_reference(a.url), "publisher": a.publisher,
             "relevance": round(an.relevance, 4) if an else None, "reasons": list(an.reasons) if an else []}
 
 

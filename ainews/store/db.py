@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from ainews.store.schema import (
     SourceHealthRow,
     StoryRow,
 )
+from ainews.urltrust import clean_web_url, is_repost, page_reference
 
 
 def to_utc_naive(value: datetime | None) -> datetime | None:
@@ -44,6 +46,7 @@ def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -156,9 +159,12 @@ class Store:
         """Store an article once per key. Returns (id, created). A changed page updates the row
         and clears its analysis so it is analyzed again; an unchanged one is left alone."""
         now = _utcnow()
+        article = web_urls_only(article)
         with self.session() as s:
             row = s.scalar(select(ArticleRow).where(ArticleRow.key == article.key))
             if row is not None:
+                if is_repost(article.url, article.canonical_url) and not is_repost(row.url, row.canonical_url):
+                    return row.id, False  # a portal copy never replaces the outlet's own text
                 if row.content_hash != article.content_hash or (
                     article.published_at and not article.date_assumed and row.date_assumed
                 ):
@@ -342,6 +348,17 @@ class Store:
     def llm_cache_put(self, key: str, response: list[str]) -> None:
         with self.session() as s:
             s.merge(LlmCacheRow(key=key, response=list(response), created_at=_utcnow()))
+
+
+def web_urls_only(a: Article) -> Article:
+    """Defence in depth at the store boundary: only http(s) URLs are stored. A bad canonical is
+    dropped; a `url` with another scheme or with CR/LF inside is blanked (a local file path stays)."""
+    canonical, url = clean_web_url(a.canonical_url), page_reference(a.url)
+    if canonical == a.canonical_url and url == a.url:
+        return a
+    log.warning("dropping non-http(s) URL(s) of article %r: %r %r", a.title[:80], (a.url or "")[:80],
+                (a.canonical_url or "")[:80])
+    return replace(a, canonical_url=canonical, url=url)
 
 
 def _fill_row(row: ArticleRow, a: Article) -> None:

@@ -75,6 +75,16 @@ class FetchCacheRow(Base):
     fetched_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class RobotsCopyRow(Base):
+    """The last robots.txt that answered 2xx, per origin: used for up to 24 h while it is unreachable."""
+
+    __tablename__ = "robots_copies"
+
+    origin: Mapped[str] = mapped_column(Text, primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime)  # UTC, naive
+
+
 class SeenEntryRow(Base):
     """Feed items already handled, by GUID or normalized URL, so they are never fetched twice."""
 

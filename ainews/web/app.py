@@ -28,6 +28,7 @@ from ainews.config import Settings
 from ainews.models import KST, Article, DigestItem, Story, now_kst
 from ainews.store import Store
 from ainews.store import search as S
+from ainews.urltrust import clean_web_url, page_reference
 from ainews.web.charts import color, line_chart, sparkline
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,8 @@ def article_out(a: Article) -> dict[str, Any]:
     an = a.analysis
     sentences = list(an.summary) if an and an.summary else list(a.imported.summary if a.imported else [])
     return {
-        "id": a.id or 0, "title": a.title, "url": a.canonical_url or a.url, "publisher": a.publisher,
+        "id": a.id or 0, "title": a.title, "url": clean_web_url(a.canonical_url) or page_reference(a.url),
+        "publisher": a.publisher,
         "published_at": a.published_at.isoformat() if a.published_at else None,
         "day": a.day.isoformat() if a.day else None, "summary": " ".join(sentences),
         "summary_sentences": sentences, "category": an.category if an else None,

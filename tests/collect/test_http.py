@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 from collect_fixtures import article_html
 
-from ainews.collect.http import Fetcher, FetchError, RobotsDisallowed, fetch_one
+from ainews.collect.http import Fetcher, FetchError, RobotsDisallowed, RobotsUnreachable, fetch_one
 from ainews.collect.testserver import Response, TestServer
 
 
@@ -73,8 +73,9 @@ def test_robots_disallow_and_failing_robots(server, settings) -> None:
     _fetcher, (blocked, allowed, other_host) = _run(_fetch_all(settings, urls))
     assert isinstance(blocked, RobotsDisallowed) and "robots.txt" in str(blocked)
     assert allowed.page.content == b"fine"
-    assert other_host.page.content == b"secret"  # robots.txt unreachable there → allowed
-    assert server.count("/no/x") == 1 and server.log[-1].host == "127.0.0.2"
+    # robots.txt unreachable there and no earlier copy → the host is disallowed (RFC 9309)
+    assert isinstance(other_host, RobotsUnreachable) and "unreachable" in str(other_host)
+    assert server.count("/no/x") == 0
 
 
 def test_500_retried_then_ok_and_404_not_retried(server, settings) -> None:
