@@ -1,0 +1,95 @@
+"""Which DOM element holds the article: density scoring with Korean sentence evidence.
+
+Every text run credits its block (a <div>/<td> holding <br>-separated text) or, for a <p>, the
+paragraph's container and half to the next one up, as Readability does; elements whose class/id
+says comment/related/footer/ad (`sites/generic.toml`) earn nothing, and link-heavy candidates lose.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ainews.extract import evidence
+
+INLINE = frozenset({"span", "b", "strong", "em", "i", "u", "font", "mark", "small", "sup", "sub", "q", "cite",
+                    "s", "del", "ins", "label", "abbr", "time"})
+PARAGRAPH = frozenset({"p", "li", "blockquote", "h2", "h3", "h4", "h5", "dd", "pre"})
+NEVER = frozenset({"script", "style", "noscript", "template", "head", "a", "button", "select", "option",
+                   "textarea", "nav", "footer", "header", "aside", "h1", "title"})
+_SENTENCE = re.compile(r"(?:다|요|까|죠|니다)[.?!][\"'”’」』)]*(?:\s|$)|[.?!][\"'”’」』)]*\s")
+_HANGUL = re.compile(r"[가-힣]")
+
+
+@lru_cache(maxsize=1)
+def _classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    dom = evidence.vocabulary()["dom"]
+    return re.compile(dom["negative"], re.I), re.compile(dom["positive"], re.I)
+
+
+def _label(node: LexborNode) -> str:
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}".strip()
+
+
+def best_block(tree: LexborHTMLParser) -> LexborNode | None:
+    """The element with the most article-like text, or None for a page without prose."""
+    if tree.body is None:
+        return None
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    bad: dict[int, bool] = {}
+    for node in tree.body.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        text = (node.text(deep=False) or "").strip()
+        if len(text) < 20 or not _HANGUL.search(text):
+            continue
+        el = node.parent
+        while el is not None and el.tag in INLINE:
+            el = el.parent
+        if el is None or el.tag in NEVER or _negative(el, bad):
+            continue
+        gain = min(len(text), 500) / 100 + 2 * len(_SENTENCE.findall(text + " "))
+        target = el.parent if el.tag in PARAGRAPH else el
+        for share, cur in ((1.0, target), (0.5, target.parent if target is not None else None)):
+            if cur is None or cur.tag in ("html", "body"):
+                continue
+            scores[cur.mem_id] = scores.get(cur.mem_id, 0.0) + share * gain
+            nodes[cur.mem_id] = cur
+    if not scores:
+        return None
+    top = sorted(scores, key=scores.__getitem__, reverse=True)[:6]
+    return nodes[max(top, key=lambda k: _final(nodes[k], scores[k]))]
+
+
+def _final(node: LexborNode, score: float) -> float:
+    """Score after link density and a small bonus for a body-like class word."""
+    text = node.text() or ""
+    links = sum(len(a.text() or "") for a in node.css("a"))
+    density = links / max(1, len(text))
+    bonus = 1.15 if _classes()[1].search(_label(node)) else 1.0
+    return score * (1 - density) ** 2 * bonus
+
+
+def _negative(el: LexborNode, memo: dict[int, bool]) -> bool:
+    """Inside a comment box, related list, footer, ad … (class/id word), up to 12 levels up."""
+    path: list[int] = []
+    cur: LexborNode | None = el
+    verdict = False
+    for _ in range(12):
+        if cur is None or cur.tag in ("html", "body"):
+            break
+        if cur.mem_id in memo:
+            verdict = memo[cur.mem_id]
+            break
+        path.append(cur.mem_id)
+        if _classes()[0].search(_label(cur)) and not _classes()[1].fullmatch(_label(cur)):
+            verdict = True
+            break
+        cur = cur.parent
+    for mem in path:
+        memo[mem] = verdict
+    return verdict

@@ -1,0 +1,132 @@
+"""The generic path: an article from a page no site rule knows (or whose rule yielded junk).
+
+Candidates for the body: the DOM block with the most Korean sentence evidence (density scoring,
+link-heavy and furniture-classed elements penalised), JSON-LD `articleBody`, and trafilatura's
+text; the quality gate and the sentence count choose. Metadata comes from independent evidence
+(evidence.py). The vocabulary (class words, labels, byline shapes) is `sites/generic.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ainews.extract import evidence, meta, quality
+from ainews.extract.blocks import best_block
+from ainews.extract.boilerplate import clean_paragraphs, normalize_line, strip_line
+from ainews.extract.html import Parsed, from_trafilatura, node_lines
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    cfg = evidence.vocabulary()
+    return {"end": re.compile(cfg["body"]["end_markers"], re.I), "head": re.compile(cfg["body"]["head_junk"], re.I),
+            "mark": re.compile(cfg["subtitle"]["marks"])}
+
+
+def extract_generic(tree: LexborHTMLParser, text: str, metas: dict[str, str]) -> Parsed:
+    """Body, subtitles, date and reporters from evidence; title/publisher are left to the meta fill."""
+    ld = evidence.json_ld_article(tree)
+    visible = "\n".join(node_lines(tree.body)) if tree.body else ""
+    parsed = Parsed(method="generic")
+    parsed.published_at = evidence.published_at(tree, metas, ld, visible)
+    subtitles = marked_subtitles(tree)
+    raw_lines, paragraphs, method = _body(tree, text, ld)
+    if not subtitles:
+        subtitles = leading_decks(raw_lines)
+    parsed.subtitles = subtitles
+    parsed.paragraphs = [p for p in paragraphs if p not in subtitles]
+    parsed.raw_text, parsed.method = "\n".join(raw_lines), method
+    parsed.reporters = evidence.reporters(tree, metas, ld, raw_lines)
+    publishers = evidence.ld_names(ld.get("publisher"))
+    if publishers and not metas.get("og:site_name"):
+        parsed.publisher = meta.canonical_publisher(publishers[0])
+    return parsed
+
+
+def _body(tree: LexborHTMLParser, text: str, ld: dict) -> tuple[list[str], list[str], str]:
+    """(raw lines, clean paragraphs, method) of the best candidate."""
+    candidates: list[tuple[str, list[str], list[str]]] = []
+    block = best_block(tree)
+    if block is not None:
+        raw = block_lines(block)
+        candidates.append(("generic:dom", raw, trim(clean_paragraphs(raw))))
+    body = str(ld.get("articleBody") or "")
+    if len(body) >= 100:
+        raw = [ln for ln in re.split(r"\n+|(?<=다\.)\s+(?=\S)", normalize_br(body)) if ln.strip()]
+        candidates.append(("generic:json-ld", raw, trim(clean_paragraphs(raw))))
+    traf = from_trafilatura(text)
+    candidates.append(("generic:trafilatura", traf.raw_text.splitlines(), trim(traf.paragraphs)))
+    for name, raw, paragraphs in candidates:
+        if quality.check("\n\n".join(paragraphs))[0]:
+            return raw, paragraphs, name
+    name, raw, paragraphs = max(candidates, key=lambda c: sum(len(p) for p in c[2]))
+    return raw, paragraphs, name
+
+
+def normalize_br(body: str) -> str:
+    """articleBody sometimes carries markup (<br>, <p>): read it as lines."""
+    if "<" not in body:
+        return body
+    doc = LexborHTMLParser(f"<div>{body}</div>")
+    return "\n".join(node_lines(doc.body)) if doc.body else body
+
+
+def block_lines(block: LexborNode) -> list[str]:
+    """Lines of the chosen block after dropping captions, bylines boxes, share bars and the like."""
+    for sel in evidence.vocabulary()["dom"]["drop"]:
+        try:
+            junk = block.css(sel)
+        except Exception:  # noqa: BLE001,S112 - a bad selector in data must not break extraction
+            continue
+        for node in junk:
+            if node.mem_id != block.mem_id:
+                node.decompose()
+    return node_lines(block, max_link_ratio=0.8)
+
+
+def trim(paragraphs: list[str]) -> list[str]:
+    """The body starts at the article (not a date line, byline or share bar) and stops before the
+    first end marker (관련기사, copyright) once it has begun."""
+    pats = _patterns()
+    out = list(paragraphs)
+    while out and (pats["head"].search(out[0]) or not strip_line(out[0])):
+        out.pop(0)
+    for i, line in enumerate(out):
+        if i >= 2 and pats["end"].search(line):
+            return out[:i]
+    return out
+
+
+def marked_subtitles(tree: LexborHTMLParser) -> list[str]:
+    """Decks the page marks by class (`.subtitle`, `.sub_tit`, `.subheading` …)."""
+    cfg = evidence.vocabulary()["subtitle"]
+    for sel in cfg["selectors"]:
+        try:
+            nodes = tree.css(sel)
+        except Exception:  # noqa: BLE001,S112 - a bad selector in data
+            continue
+        lines = [_unmark(ln) for n in nodes[:2] for ln in node_lines(n)]
+        lines = [ln for ln in lines if ln and len(ln) <= cfg["max_len"]]
+        if lines:
+            return lines[:cfg["max_lines"]]
+    return []
+
+
+def leading_decks(lines: list[str]) -> list[str]:
+    """Lines starting with a deck mark (`-`, `▶`, `■`) at the very top of the block are subtitles."""
+    pats = _patterns()
+    decks: list[str] = []
+    for line in lines[: 2 * evidence.vocabulary()["subtitle"]["max_lines"]]:
+        if pats["head"].search(line) and not decks:
+            continue
+        if not pats["mark"].match(line) or len(line) > 120:
+            break
+        decks.append(_unmark(line))
+    return decks if len(decks) < len(lines) else []
+
+
+def _unmark(line: str) -> str:
+    return normalize_line(_patterns()["mark"].sub("", line, count=1))
