@@ -34,10 +34,16 @@ def _label(node: LexborNode) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}".strip()
 
 
-def best_block(tree: LexborHTMLParser) -> LexborNode | None:
-    """The element with the most article-like text, or None for a page without prose."""
+def is_furniture(node: LexborNode) -> bool:
+    """Inside a menu, footer, related list … by its own or an ancestor's class/id."""
+    return _negative(node, {})
+
+
+def ranked_blocks(tree: LexborHTMLParser) -> list[LexborNode]:
+    """Candidate article elements, best first (none for a page without prose); nested duplicates
+    of a better candidate are left out."""
     if tree.body is None:
-        return None
+        return []
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     bad: dict[int, bool] = {}
@@ -59,10 +65,23 @@ def best_block(tree: LexborHTMLParser) -> LexborNode | None:
                 continue
             scores[cur.mem_id] = scores.get(cur.mem_id, 0.0) + share * gain
             nodes[cur.mem_id] = cur
-    if not scores:
-        return None
-    top = sorted(scores, key=scores.__getitem__, reverse=True)[:6]
-    return nodes[max(top, key=lambda k: _final(nodes[k], scores[k]))]
+    top = sorted(scores, key=scores.__getitem__, reverse=True)[:8]
+    ranked = sorted(top, key=lambda k: _final(nodes[k], scores[k]), reverse=True)
+    out: list[LexborNode] = []
+    for key in ranked:
+        node = nodes[key]
+        if not any(_contains(node, o) or _contains(o, node) for o in out):
+            out.append(node)
+    return out
+
+
+def _contains(outer: LexborNode, inner: LexborNode) -> bool:
+    cur, depth = inner.parent, 0
+    while cur is not None and depth < 40:
+        if cur.mem_id == outer.mem_id:
+            return True
+        cur, depth = cur.parent, depth + 1
+    return False
 
 
 def _final(node: LexborNode, score: float) -> float:

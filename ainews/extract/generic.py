@@ -14,7 +14,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ainews.extract import evidence, meta, quality
-from ainews.extract.blocks import best_block
+from ainews.extract.blocks import is_furniture, ranked_blocks
 from ainews.extract.boilerplate import clean_paragraphs, normalize_line, strip_line
 from ainews.extract.html import Parsed, from_trafilatura, node_lines
 
@@ -49,10 +49,11 @@ def extract_generic(tree: LexborHTMLParser, text: str, metas: dict[str, str]) ->
 def _body(tree: LexborHTMLParser, text: str, ld: dict) -> tuple[list[str], list[str], str]:
     """(raw lines, clean paragraphs, method) of the best candidate."""
     candidates: list[tuple[str, list[str], list[str]]] = []
-    block = best_block(tree)
-    if block is not None:
+    for rank, block in enumerate(ranked_blocks(tree)[:3]):
         raw = block_lines(block)
-        candidates.append(("generic:dom", raw, trim(clean_paragraphs(raw))))
+        paragraphs = trim(clean_paragraphs(raw))
+        if rank == 0 or quality.check("\n\n".join(paragraphs))[0]:
+            candidates.append(("generic:dom", raw, paragraphs))
     body = str(ld.get("articleBody") or "")
     if len(body) >= 100:
         raw = [ln for ln in re.split(r"\n+|(?<=다\.)\s+(?=\S)", normalize_br(body)) if ln.strip()]
@@ -108,7 +109,8 @@ def marked_subtitles(tree: LexborHTMLParser) -> list[str]:
             nodes = tree.css(sel)
         except Exception:  # noqa: BLE001,S112 - a bad selector in data
             continue
-        lines = [_unmark(ln) for n in nodes[:2] for ln in node_lines(n)]
+        nodes = [n for n in nodes if not is_furniture(n)][:2]
+        lines = [normalize_line(ln) for n in nodes for ln in node_lines(n, max_link_ratio=0.3)]
         lines = [ln for ln in lines if ln and len(ln) <= cfg["max_len"]]
         if lines:
             return lines[:cfg["max_lines"]]
@@ -124,9 +126,5 @@ def leading_decks(lines: list[str]) -> list[str]:
             continue
         if not pats["mark"].match(line) or len(line) > 120:
             break
-        decks.append(_unmark(line))
+        decks.append(normalize_line(line))
     return decks if len(decks) < len(lines) else []
-
-
-def _unmark(line: str) -> str:
-    return normalize_line(_patterns()["mark"].sub("", line, count=1))
