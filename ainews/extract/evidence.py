@@ -82,7 +82,7 @@ def ld_names(value: object) -> list[str]:
 
 def _label_pattern(labels: list[str]) -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
-    return re.compile(r"(?<![가-힣])(?:" + words + r")(?:\s*(?:시간|일시|일자|일))?\s*[:：]?\s*")
+    return re.compile(r"(?:" + words + r")(?:\s*(?:시간|일시|일자|일))?\s*[:：]?\s*")
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ainews.extract import evidence, meta, quality
-from ainews.extract.blocks import is_furniture, ranked_blocks
+from ainews.extract.blocks import ranked_blocks
 from ainews.extract.boilerplate import clean_paragraphs, normalize_line, strip_line
 from ainews.extract.html import Parsed, from_trafilatura, node_lines
 
@@ -32,7 +32,7 @@ def extract_generic(tree: LexborHTMLParser, text: str, metas: dict[str, str]) ->
     visible = "\n".join(node_lines(tree.body)) if tree.body else ""
     parsed = Parsed(method="generic")
     parsed.published_at = evidence.published_at(tree, metas, ld, visible)
-    subtitles = marked_subtitles(tree)
+    subtitles = marked_subtitles(tree) or heading_decks(tree, metas)
     raw_lines, paragraphs, method = _body(tree, text, ld)
     if not subtitles:
         subtitles = leading_decks(raw_lines)
@@ -109,11 +109,25 @@ def marked_subtitles(tree: LexborHTMLParser) -> list[str]:
             nodes = tree.css(sel)
         except Exception:  # noqa: BLE001,S112 - a bad selector in data
             continue
-        nodes = [n for n in nodes if not is_furniture(n)][:2]
+        nodes = nodes[:2]
         lines = [normalize_line(ln) for n in nodes for ln in node_lines(n, max_link_ratio=0.3)]
         lines = [ln for ln in lines if ln and len(ln) <= cfg["max_len"]]
         if lines:
             return lines[:cfg["max_lines"]]
+    return []
+
+
+def heading_decks(tree: LexborHTMLParser, metas: dict[str, str]) -> list[str]:
+    """Short h2–h4 lines beside the headline element (same container) are its decks."""
+    cfg = evidence.vocabulary()["subtitle"]
+    title = normalize_line(metas.get("og:title") or "")
+    for node in tree.css("h1, h2, h3"):
+        text = normalize_line(node.text() or "")
+        if not text or (title and text != title) or node.parent is None:
+            continue
+        decks = [normalize_line(h.text() or "") for h in node.parent.css("h2, h3, h4")
+                 if h.mem_id != node.mem_id and h.parent is not None and h.parent.mem_id == node.parent.mem_id]
+        return [d for d in decks if d and len(d) <= cfg["max_len"]][: cfg["max_lines"]]
     return []
 
 

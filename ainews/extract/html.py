@@ -16,7 +16,7 @@ from datetime import datetime
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ainews.extract import meta, quality
+from ainews.extract import evidence, meta, quality
 from ainews.extract.boilerplate import clean_paragraphs, normalize_line, trim_tail
 from ainews.extract.rules import SiteRule, match_rule
 
@@ -138,17 +138,8 @@ def read_meta(tree: LexborHTMLParser) -> dict[str, str]:
 
 
 def json_ld(tree: LexborHTMLParser) -> dict:
-    """The first NewsArticle-like JSON-LD object, or {}."""
-    for script in tree.css("script[type='application/ld+json']"):
-        try:
-            data = json.loads(script.text() or "")
-        except (ValueError, TypeError):
-            continue
-        items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
-        for item in items:
-            if isinstance(item, dict) and ("datePublished" in item or "headline" in item):
-                return item
-    return {}
+    """The NewsArticle-like JSON-LD object (lists, @graph, broken JSON tolerated), or {}."""
+    return evidence.json_ld_article(tree)
 
 
 def extract_html(text: str, url: str, host: str | None) -> Parsed:
