@@ -35,8 +35,17 @@ def _label(node: LexborNode) -> str:
 
 
 def is_furniture(node: LexborNode) -> bool:
-    """Inside a menu, footer, related list … by its own or an ancestor's class/id."""
-    return _negative(node, {})
+    """Inside a menu, footer, related list … by its own or an ancestor's class/id; an article's
+    header (where decks sit) does not count."""
+    cur: LexborNode | None = node
+    for _ in range(12):
+        if cur is None or cur.tag in ("html", "body"):
+            return False
+        label = re.sub(r"(?i)(?:^|(?<=[-_\s]))(?:header|head)(?=$|[-_\s\d])", "", _label(cur))
+        if _classes()[0].search(label) or cur.tag in ("nav", "footer", "form", "fieldset"):
+            return True
+        cur = cur.parent
+    return False
 
 
 def ranked_blocks(tree: LexborHTMLParser) -> list[LexborNode]:

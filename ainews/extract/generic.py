@@ -14,7 +14,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ainews.extract import evidence, meta, quality
-from ainews.extract.blocks import ranked_blocks
+from ainews.extract.blocks import is_furniture, ranked_blocks
 from ainews.extract.boilerplate import clean_paragraphs, normalize_line, strip_line
 from ainews.extract.html import Parsed, from_trafilatura, node_lines
 
@@ -109,7 +109,7 @@ def marked_subtitles(tree: LexborHTMLParser) -> list[str]:
             nodes = tree.css(sel)
         except Exception:  # noqa: BLE001,S112 - a bad selector in data
             continue
-        nodes = nodes[:2]
+        nodes = [n for n in nodes if not is_furniture(n) and "header" not in (n.attributes.get("class") or "")][:2]
         lines = [normalize_line(ln) for n in nodes for ln in node_lines(n, max_link_ratio=0.3)]
         lines = [ln for ln in lines if ln and len(ln) <= cfg["max_len"]]
         if lines:

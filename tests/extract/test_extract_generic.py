@@ -18,7 +18,8 @@ PAGES = FIXTURES / "generic"
 CASES = [
     {"file": "ndsoft-aitimes-like.html", "url": "https://www.aimaeil.kr/news/articleView.html?idxno=4521",
      "title": "엔씨, 게임 특화 LLM '바르코 2' 공개", "published_at": "2026-03-04T14:21:00+09:00",
-     "reporters": ["박지훈"], "subtitles": ["한국어·영어 동시 학습으로 대화 품질 높여", "다음 달부터 외부 개발사에 API 제공"],
+     "reporters": ["박지훈"],
+     "subtitles": ["한국어·영어 동시 학습으로 대화 품질 높여", "다음 달부터 외부 개발사에 API 제공"],
      "first": "엔씨소프트가 게임 개발에 특화한 대규모 언어모델 '바르코 2'를 4일 공개했다.",
      "last": "회사 관계자는 \"게임 제작 기간을 줄이는 도구가 될 것\"이라고 말했다.",
      "junk": ["인공지능매일 = 박지훈", "jhpark@", "저작권자", "관련기사", "고충처리인", "사진=엔씨"]},
@@ -39,10 +40,12 @@ CASES = [
      "reporters": ["유찬"], "subtitles": [],
      "first": "카카오가 인공지능(AI) 에이전트 서비스 '카나나'를 4일 정식 출시했다.",
      "last": "증권가에서는 광고 매출에도 긍정적인 영향을 줄 것으로 보고 있다.",
-     "junk": ["[머니투데이방송 MTN = 유찬 기자]", "유찬 머니투데이방송 기자", "저작권자", "많이 본 뉴스", "고충처리인"]},
+     "junk": ["[머니투데이방송 MTN = 유찬 기자]", "유찬 머니투데이방송 기자", "저작권자", "많이 본 뉴스",
+              "고충처리인"]},
     {"file": "news1-like.html", "url": "https://www.news1korea.example.kr/it-science/5733120",
      "title": "LG AI연구원, 엑사원 4.0 공개…\"추론 성능 세계 상위권\"", "published_at": "2026-03-04T15:00:00+09:00",
-     "reporters": ["정해진", "최다은"], "subtitles": ["수학·코딩 벤치마크서 해외 모델 앞서", "기업 고객에 무료 시범 제공"],
+     "reporters": ["정해진", "최다은"],
+     "subtitles": ["수학·코딩 벤치마크서 해외 모델 앞서", "기업 고객에 무료 시범 제공"],
      "first": "LG AI연구원이 차세대 언어모델 '엑사원 4.0'을 4일 공개했다.",
      "last": "LG는 기업 고객에게 석 달간 무료 시범 서비스를 제공한 뒤 유료로 전환할 예정이다.",
      "junk": ["(서울=뉴스원코리아)", "jhj@", "#AI", "댓글을 입력", "고충처리인", "무단 전재"]},
@@ -112,7 +115,7 @@ def test_modified_label_is_not_the_publication_time() -> None:
     """수정 comes first on the page, 입력 second: published_at is the 입력 time."""
     html = ("<html><head><title>t</title></head><body><h1>카카오 새 모델 공개</h1>"
             "<p class='d'>최종수정 2026.03.05 09:00 · 입력 2026.03.04 08:30</p><div class='article_body'>"
-            + "<p>카카오가 새 언어모델을 공개했다. 회사는 성능이 크게 좋아졌다고 밝혔다. 업계는 반기는 분위기다.</p>" * 3
+            + "<p>카카오가 새 언어모델을 공개했다. 회사는 성능이 좋아졌다고 밝혔다. 업계는 반긴다.</p>" * 3
             + "</div></body></html>")
     article = extract(RawPage(url="https://kakao-news.example.kr/a/1", content=html.encode(), content_type="text/html"))
     assert article.published_at == datetime(2026, 3, 4, 8, 30, tzinfo=KST)
@@ -120,7 +123,7 @@ def test_modified_label_is_not_the_publication_time() -> None:
 
 def test_rule_whose_body_fails_the_gate_falls_through_to_generic() -> None:
     """An ND소프트 page whose #article-view-content-div holds only a teaser: the generic path finds the article."""
-    body = "".join(f"<p>네이버가 새 검색 서비스를 공개했다. 이번 개편은 {i}번째 단계다. 이용자 반응이 좋다.</p>" for i in range(4))
+    body = "".join(f"<p>네이버가 새 검색 서비스를 공개했다. 이번 개편은 {i}번째다. 반응이 좋다.</p>" for i in range(4))
     html = ("<html><head><meta property='og:title' content='네이버 검색 개편'></head><body>"
             "<div id='article-view-content-div'><p>로그인</p></div>"
             f"<div class='article-text'>{body}</div></body></html>")
