@@ -24,9 +24,15 @@ _HANGUL = re.compile(r"[가-힣]")
 
 
 @lru_cache(maxsize=1)
-def _classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _classes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     dom = evidence.vocabulary()["dom"]
-    return re.compile(dom["negative"], re.I), re.compile(dom["positive"], re.I)
+    return re.compile(dom["negative"], re.I), re.compile(dom["positive"], re.I), re.compile(dom["weak"], re.I)
+
+
+def _bad_label(label: str) -> bool:
+    """A strong furniture word, or a weak one without a body-like word beside it."""
+    strong, positive, weak = _classes()
+    return bool(strong.search(label) or (weak.search(label) and not positive.search(label)))
 
 
 def _label(node: LexborNode) -> str:
@@ -42,7 +48,7 @@ def is_furniture(node: LexborNode) -> bool:
         if cur is None or cur.tag in ("html", "body"):
             return False
         label = re.sub(r"(?i)(?:^|(?<=[-_\s]))(?:header|head)(?=$|[-_\s\d])", "", _label(cur))
-        if _classes()[0].search(label) or cur.tag in ("nav", "footer", "form", "fieldset"):
+        if _bad_label(label) or cur.tag in ("nav", "footer", "form", "fieldset"):
             return True
         cur = cur.parent
     return False
@@ -103,21 +109,16 @@ def _final(node: LexborNode, score: float) -> float:
 
 
 def _negative(el: LexborNode, memo: dict[int, bool]) -> bool:
-    """Inside a comment box, related list, footer, ad … (class/id word), up to 12 levels up."""
-    path: list[int] = []
+    """Inside a comment box, related list, footer, ad … (class/id word) within 6 levels up; page-wide
+    wrappers further up (`gnb-news-00 wrap` around everything) say nothing about one block."""
     cur: LexborNode | None = el
-    verdict = False
-    for _ in range(12):
+    for _ in range(6):
         if cur is None or cur.tag in ("html", "body"):
-            break
-        if cur.mem_id in memo:
-            verdict = memo[cur.mem_id]
-            break
-        path.append(cur.mem_id)
-        if _classes()[0].search(_label(cur)) and not _classes()[1].fullmatch(_label(cur)):
-            verdict = True
-            break
+            return False
+        bad = memo.get(cur.mem_id)
+        if bad is None:
+            bad = memo[cur.mem_id] = _bad_label(_label(cur))
+        if bad:
+            return True
         cur = cur.parent
-    for mem in path:
-        memo[mem] = verdict
-    return verdict
+    return False
