@@ -50,7 +50,7 @@ def _body(tree: LexborHTMLParser, text: str, ld: dict) -> tuple[list[str], list[
     """(raw lines, clean paragraphs, method) of the best candidate."""
     candidates: list[tuple[str, list[str], list[str]]] = []
     for rank, block in enumerate(ranked_blocks(tree)[:3]):
-        raw = block_lines(block)
+        raw = cut_at_end(block_lines(block))
         paragraphs = trim(clean_paragraphs(raw))
         if rank == 0 or quality.check("\n\n".join(paragraphs))[0]:
             candidates.append(("generic:dom", raw, paragraphs))
@@ -85,7 +85,21 @@ def block_lines(block: LexborNode) -> list[str]:
         for node in junk:
             if node.mem_id != block.mem_id:
                 node.decompose()
+    limit = evidence.vocabulary()["body"]["photo_caption_max"]
+    for box in block.css("div, dl, table, span"):
+        if box.mem_id != block.mem_id and box.css_first("img") is not None and len(box.text() or "") <= limit \
+                and box.css_first("p") is None:
+            box.decompose()
     return node_lines(block, max_link_ratio=0.8)
+
+
+def cut_at_end(lines: list[str]) -> list[str]:
+    """Stop at the first end marker (관련기사, copyright) once two lines of article have passed."""
+    end = _patterns()["end"]
+    for i, line in enumerate(lines):
+        if i >= 2 and end.search(line):
+            return lines[:i]
+    return lines
 
 
 def trim(paragraphs: list[str]) -> list[str]:
@@ -93,7 +107,7 @@ def trim(paragraphs: list[str]) -> list[str]:
     first end marker (관련기사, copyright) once it has begun."""
     pats = _patterns()
     out = list(paragraphs)
-    while out and (pats["head"].search(out[0]) or not strip_line(out[0])):
+    while out and (pats["head"].search(out[0]) or not strip_line(out[0]) or out[0] in meta.known_publishers()):
         out.pop(0)
     for i, line in enumerate(out):
         if i >= 2 and pats["end"].search(line):
