@@ -2,7 +2,8 @@
 rules, the generic path alone (rules off), the generic path leave-one-site-out (rules off and the
 boilerplate entries tagged with the page's own site switched off), and plain trafilatura.
 
-Run: `.venv/bin/python benchmarks/extraction_quality.py --generic`.
+Run: `.venv/bin/python benchmarks/extraction_quality.py --generic` (or this file; benchmarks/run_all.py
+runs it).
 """
 
 from __future__ import annotations
@@ -120,3 +121,12 @@ def report(tallies: dict[str, Tally], verbose: bool = False) -> None:
     if verbose:
         for name, t in tallies.items():
             print(f"\nmisses, {name}: " + ", ".join(t.misses))
+
+
+if __name__ == "__main__":
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).with_name("extraction_quality.py")
+    sys.exit(subprocess.call([sys.executable, str(script), "--generic"]))

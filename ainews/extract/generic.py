@@ -47,7 +47,8 @@ def extract_generic(tree: LexborHTMLParser, text: str, metas: dict[str, str]) ->
 
 
 def _body(tree: LexborHTMLParser, text: str, ld: dict) -> tuple[list[str], list[str], str]:
-    """(raw lines, clean paragraphs, method) of the best candidate."""
+    """(raw lines, clean paragraphs, method) of the first candidate that passes the gate, else the
+    longest. trafilatura (the slowest) runs only when the DOM and JSON-LD candidates failed."""
     candidates: list[tuple[str, list[str], list[str]]] = []
     for rank, block in enumerate(ranked_blocks(tree)[:3]):
         raw = cut_at_end(block_lines(block))
@@ -58,12 +59,13 @@ def _body(tree: LexborHTMLParser, text: str, ld: dict) -> tuple[list[str], list[
     if len(body) >= 100:
         raw = [ln for ln in re.split(r"\n+|(?<=다\.)\s+(?=\S)", normalize_br(body)) if ln.strip()]
         candidates.append(("generic:json-ld", raw, trim(clean_paragraphs(raw))))
+    for candidate in candidates:
+        if quality.check("\n\n".join(candidate[2]))[0]:
+            return candidate[1], candidate[2], candidate[0]
     traf = from_trafilatura(text)
     candidates.append(("generic:trafilatura", traf.raw_text.splitlines(), trim(traf.paragraphs)))
-    for name, raw, paragraphs in candidates:
-        if quality.check("\n\n".join(paragraphs))[0]:
-            return raw, paragraphs, name
-    name, raw, paragraphs = max(candidates, key=lambda c: sum(len(p) for p in c[2]))
+    name, raw, paragraphs = next((c for c in candidates[-1:] if quality.check("\n\n".join(c[2]))[0]),
+                                 max(candidates, key=lambda c: sum(len(p) for p in c[2])))
     return raw, paragraphs, name
 
 
