@@ -159,16 +159,22 @@ def reporters_in_lines(lines: list[str]) -> list[str]:
     return []
 
 
-def reporters(tree: LexborHTMLParser, metas: dict[str, str], ld: dict, lines: list[str]) -> list[str]:
-    """Body bylines first (they are the article's own), then byline elements, JSON-LD, meta tags."""
-    found = reporters_in_lines(lines) or meta.reporters_in_text("\n".join(lines))
-    if found:
-        return found
+def byline_names(tree: LexborHTMLParser) -> list[str]:
+    """Names in the first byline element (`.reporter`, `.byline`, `[itemprop=author]` …) that has one."""
     for sel in vocabulary()["byline"]["selectors"]:
         for node in tree.css(sel)[:3]:
             names = meta.clean_reporter(_byline_text(node.text(separator=" ") or ""))
             if names:
                 return names
+    return []
+
+
+def reporters(element_names: list[str], metas: dict[str, str], ld: dict, lines: list[str]) -> list[str]:
+    """Body bylines first (they are the article's own), then byline elements (read before the body
+    block was cleaned), JSON-LD, meta tags."""
+    found = reporters_in_lines(lines) or meta.reporters_in_text("\n".join(lines)) or element_names
+    if found:
+        return found
     for label in ld_names(ld.get("author")) + [metas.get(k, "") for k in ("dable:author", "author", "byl",
                                                                           "article:author", "twitter:creator")]:
         names = meta.clean_reporter(label)

@@ -33,13 +33,14 @@ def extract_generic(tree: LexborHTMLParser, text: str, metas: dict[str, str]) ->
     parsed = Parsed(method="generic")
     parsed.published_at = evidence.published_at(tree, metas, ld, visible)
     subtitles = marked_subtitles(tree) or heading_decks(tree, metas)
+    element_names = evidence.byline_names(tree)  # before _body cleans byline boxes out of the block
     raw_lines, paragraphs, method = _body(tree, text, ld)
     if not subtitles:
         subtitles = leading_decks(raw_lines)
     parsed.subtitles = subtitles
     parsed.paragraphs = [p for p in paragraphs if p not in subtitles]
     parsed.raw_text, parsed.method = "\n".join(raw_lines), method
-    parsed.reporters = evidence.reporters(tree, metas, ld, raw_lines)
+    parsed.reporters = evidence.reporters(element_names, metas, ld, raw_lines)
     publishers = evidence.ld_names(ld.get("publisher"))
     if publishers and not metas.get("og:site_name"):
         parsed.publisher = meta.canonical_publisher(publishers[0])

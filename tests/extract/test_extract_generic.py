@@ -131,3 +131,13 @@ def test_rule_whose_body_fails_the_gate_falls_through_to_generic() -> None:
                               content_type="text/html"))
     assert article.extraction_ok, article.extraction_reason
     assert article.body.startswith("네이버가 새 검색 서비스를 공개했다.")
+
+
+def test_byline_box_inside_the_body_names_the_reporter_but_stays_out_of_the_text() -> None:
+    paragraphs = "".join(f"<p>카카오가 새 모델을 공개했다. {i}단계 개편이다. 반응이 좋다.</p>" for i in range(4))
+    html = ("<html><head><meta property='og:title' content='카카오 새 모델'></head><body><div class='article_body'>"
+            f"{paragraphs}<div class='reporter_info'><span>한지우 기자</span> <a href='/r/1'>다른 기사 보기</a></div>"
+            "</div></body></html>")
+    article = extract(RawPage(url="https://kakao-news.example.kr/a/2", content=html.encode(), content_type="text/html"))
+    assert article.reporters == ["한지우"]
+    assert "한지우" not in article.body
