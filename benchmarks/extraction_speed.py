@@ -17,6 +17,7 @@ import trafilatura
 
 from ainews.extract import extract
 from ainews.extract.encoding import decode
+from ainews.extract.rules import rules_disabled
 from ainews.models import RawPage
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +51,8 @@ def main() -> int:
     decoded = [(decode(data, ctype)) for _, data, ctype in items]
     raws = [RawPage(url=name, content=data, content_type=ctype) for name, data, ctype in items]
     t_ainews = best_time(lambda: [extract(r) for r in raws])
+    with rules_disabled():
+        t_generic = best_time(lambda: [extract(r) for r in raws])
     t_traf = best_time(lambda: [trafilatura.extract(t) for t in decoded])
     t_decode = best_time(lambda: [decode(data, ctype) for _, data, ctype in items])
     n = len(items) * REPEAT
@@ -58,6 +61,8 @@ def main() -> int:
     print("| engine | ms/page | pages/s |")
     print("|---|---|---|")
     print(f"| ainews extract() (bytes → Article, incl. decoding) | {t_ainews / n * 1000:.1f} | {n / t_ainews:.1f} |")
+    print(f"| ainews, site rules off (every HTML page on the generic path) | {t_generic / n * 1000:.1f} | "
+          f"{n / t_generic:.1f} |")
     print(f"| trafilatura.extract (decoded text → body) | {t_traf / n * 1000:.1f} | {n / t_traf:.1f} |")
     print(f"| (decoding alone) | {t_decode / n * 1000:.1f} | {n / t_decode:.1f} |")
     print(f"\nainews / trafilatura time per page: {t_ainews / t_traf:.2f}x (goal ≤ 1.5x)")

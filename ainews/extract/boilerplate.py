@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,21 +27,46 @@ class Rule:
     kind: str
     pattern: re.Pattern[str]
     max_len: int
+    site: str = ""  # the site whose pages taught us this line; "" for lines seen on many outlets
+
+
+# Sites whose tagged entries are switched off (leave-one-site-out evaluation of the generic path).
+HELD_OUT: ContextVar[frozenset[str]] = ContextVar("HELD_OUT", default=frozenset())
+
+
+@contextmanager
+def held_out(*sites: str) -> Iterator[None]:
+    """Ignore boilerplate entries tagged with these sites, as if their pages had never been seen."""
+    token = HELD_OUT.set(frozenset(sites))
+    try:
+        yield
+    finally:
+        HELD_OUT.reset(token)
 
 
 @lru_cache(maxsize=1)
-def rules() -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
-    """(strip rules, drop rules) in file order."""
+def all_rules() -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    """(strip rules, drop rules) in file order, with their site tags."""
     data = tomllib.loads((SITES / "boilerplate.toml").read_text(encoding="utf-8"))
 
     def build(items: list[dict]) -> tuple[Rule, ...]:
         out = []
         for item in items:
             flags = re.I if "i" in item.get("flags", "") else 0
-            out.append(Rule(item["kind"], re.compile(item["pattern"], flags), int(item.get("max_len", 10**9))))
+            out.append(Rule(item["kind"], re.compile(item["pattern"], flags), int(item.get("max_len", 10**9)),
+                            item.get("site", "")))
         return tuple(out)
 
     return build(data.get("strip", [])), build(data.get("drop", []))
+
+
+def rules() -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    """(strip rules, drop rules) in file order, minus entries of held-out sites."""
+    strip, drop = all_rules()
+    out = HELD_OUT.get()
+    if not out:
+        return strip, drop
+    return tuple(r for r in strip if r.site not in out), tuple(r for r in drop if r.site not in out)
 
 
 def normalize_line(line: str) -> str:

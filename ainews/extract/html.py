@@ -1,7 +1,8 @@
-"""HTML cascade: site rule (selectors or embedded JSON) → trafilatura on decoded text → nothing.
+"""HTML cascade: site rule (selectors or embedded JSON) → the generic path when no rule matches or
+the rule's body fails the quality gate (generic.py: DOM density, JSON-LD, trafilatura as candidates).
 
-The DOM is parsed once with selectolax (lexbor); trafilatura runs at most once, and only when no
-site rule yields a body, always on text we decoded ourselves (it mis-guesses Korean encodings).
+The DOM is parsed once with selectolax (lexbor); trafilatura runs at most once, and only on the
+generic path, always on text we decoded ourselves (it mis-guesses Korean encodings).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ainews.extract import meta
+from ainews.extract import evidence, meta, quality
 from ainews.extract.boilerplate import clean_paragraphs, normalize_line, trim_tail
 from ainews.extract.rules import SiteRule, match_rule
 
@@ -137,17 +138,8 @@ def read_meta(tree: LexborHTMLParser) -> dict[str, str]:
 
 
 def json_ld(tree: LexborHTMLParser) -> dict:
-    """The first NewsArticle-like JSON-LD object, or {}."""
-    for script in tree.css("script[type='application/ld+json']"):
-        try:
-            data = json.loads(script.text() or "")
-        except (ValueError, TypeError):
-            continue
-        items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
-        for item in items:
-            if isinstance(item, dict) and ("datePublished" in item or "headline" in item):
-                return item
-    return {}
+    """The NewsArticle-like JSON-LD object (lists, @graph, broken JSON tolerated), or {}."""
+    return evidence.json_ld_article(tree)
 
 
 def extract_html(text: str, url: str, host: str | None) -> Parsed:
@@ -160,13 +152,26 @@ def extract_html(text: str, url: str, host: str | None) -> Parsed:
         parsed = _from_json(text, rule)
     if rule and not parsed.paragraphs:
         parsed = _from_rule(tree, rule)
-    if sum(len(p) for p in parsed.paragraphs) < MIN_RULE_BODY:
-        fallback = _from_trafilatura(text)
-        if sum(len(p) for p in fallback.paragraphs) > sum(len(p) for p in parsed.paragraphs):
-            parsed.paragraphs, parsed.method, parsed.raw_text = fallback.paragraphs, fallback.method, fallback.raw_text
+    if not rule or not quality.check("\n\n".join(parsed.paragraphs))[0]:
+        parsed = _generic_fallback(parsed, LexborHTMLParser(text) if rule else tree, text, metas)
     _fill_from_meta(parsed, tree, metas, rule, host)
     finish(parsed)
     return parsed
+
+
+def _generic_fallback(ruled: Parsed, tree: LexborHTMLParser, text: str, metas: dict[str, str]) -> Parsed:
+    """The generic article, keeping whatever metadata a (failed) rule did find."""
+    from ainews.extract.generic import extract_generic
+
+    generic = extract_generic(tree, text, metas)
+    if not ruled.paragraphs or quality.check("\n\n".join(generic.paragraphs))[0]:
+        ruled.paragraphs, ruled.raw_text, ruled.method = generic.paragraphs, generic.raw_text, generic.method
+        ruled.subtitles = ruled.subtitles or generic.subtitles
+    ruled.title = ruled.title or generic.title
+    ruled.published_at = ruled.published_at or generic.published_at
+    ruled.reporters = ruled.reporters or generic.reporters
+    ruled.publisher = ruled.publisher or generic.publisher
+    return ruled
 
 
 def finish(parsed: Parsed) -> None:
@@ -301,7 +306,7 @@ def _path(obj: object, path: str) -> object:
     return cur
 
 
-def _from_trafilatura(text: str) -> Parsed:
+def from_trafilatura(text: str) -> Parsed:
     try:
         out = trafilatura.extract(text, include_comments=False, include_tables=False, favor_precision=True,
                                   deduplicate=False) or ""

@@ -202,6 +202,22 @@ def _build(g: dict) -> tuple[datetime | None, bool]:
     return dt, g.get("H") is not None
 
 
+def date_at(text: str) -> tuple[datetime | None, bool]:
+    """(date, has_time) when `text` starts with a date ("2019.05.03 14:21 …"), else (None, False)."""
+    m = _DATE.match(text.lstrip())
+    return _build(m.groupdict()) if m else (None, False)
+
+
+def is_name(token: str) -> bool:
+    """A Korean personal name token (2–4 syllables, not a label word)."""
+    return bool(re.fullmatch(NAME, token)) and token not in _NOT_NAMES
+
+
+def plausible(dt: datetime) -> bool:
+    """Between 1995 and two days from now: anything else is a footer's registration date or a typo."""
+    return _plausible(dt)
+
+
 def date_in_text(text: str, labelled_only: bool = False) -> datetime | None:
     """First plausible publication date in a text: `입력`/`발행일`/`기사입력` first, then any date-time."""
     for m in re.finditer(r"(?:기사입력|입력|발행일|등록|작성|송고|승인)\s*[:：]?\s*", text):
