@@ -11,6 +11,7 @@ not cleaned. Only pages extracted from HTML or text (`body_source = "page"`) tea
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from ainews.extract.templates import (
 from ainews.store.db import Store
 from ainews.store.schema import ArticleRow, TemplateHostRow, TemplateLineRow, TemplatePageRow
 
+log = logging.getLogger("ainews.templates")
 CHUNK = 500
 PRUNE_AFTER_PAGES = 500  # a line seen once and not again for this many pages of its host is forgotten
 
@@ -57,6 +59,20 @@ def refresh_templates(store: Store, settings: TemplateSettings | None = None) ->
         if host not in excluded:
             with store.session() as s:
                 _learn_host(s, host, ids, rules, report)
+    return report
+
+
+def refresh_quietly(store: Store, settings: TemplateSettings | None = None) -> TemplateReport | None:
+    """refresh_templates for the end of a collection: a failure is logged, never fails the run
+    (the next refresh picks up whatever was not counted)."""
+    try:
+        report = refresh_templates(store, settings)
+    except Exception:  # noqa: BLE001 - template learning is an improvement, not a requirement
+        log.exception("learning site templates failed")
+        return None
+    if report.articles_cleaned:
+        log.info("site templates: %d article(s) cleaned, %d line(s) removed", report.articles_cleaned,
+                 report.lines_removed)
     return report
 
 
