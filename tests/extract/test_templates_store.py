@@ -111,3 +111,21 @@ def test_a_changed_page_is_counted_again_not_twice(db_url: str) -> None:
     assert report.pages_counted == 1
     promo = [r for r in template_lines(store) if r["line"] == PROMO]
     assert promo and promo[0]["articles"] == 2 and promo[0]["host_pages"] == 3
+
+
+def test_the_cli_lists_learns_and_restores(db_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from ainews.cli import app
+
+    store = Store(db_url)
+    for n in range(1, 4):
+        store.upsert_article(article(n))
+    runner = CliRunner()
+    learned = runner.invoke(app, ["--db", db_url, "templates", "--learn", "--json"], catch_exceptions=False)
+    assert learned.exit_code == 0, learned.output
+    assert "3 page(s) counted, 3 article(s) cleaned, 18 line(s) removed" in learned.output
+    assert PROMO in learned.output
+    undone = runner.invoke(app, ["--db", db_url, "templates", "--restore", "news.example.kr"])
+    assert undone.exit_code == 0 and "3 article(s) restored" in undone.output
+    assert _bodies(store)["1"] == body(1)
