@@ -13,7 +13,7 @@ from collect_fixtures import article_html, feed_source
 from ainews.collect.run import collect
 from ainews.collect.testserver import Response
 from ainews.models import Article, Digest, DigestItem
-from ainews.publish import jsonout, markdown
+from ainews.publish import jsonout, markdown, site
 from ainews.store.db import Store
 from ainews.web.app import article_out
 
@@ -101,7 +101,12 @@ def test_the_digest_json_and_api_mark_the_feed_text(server, store, settings) -> 
     meta = next(line for line in text.splitlines() if line.startswith("> 📅"))
     assert meta.endswith("| 📡 피드 본문") and "하이퍼클로바X" in text
     assert markdown.parse_digest(text)[0].publisher == "127.0.0.1"  # the parser reads the outlet, not the mark
-    assert jsonout.digest_to_dict(digest)["items"][0]["body_source"] == "feed"
+    item = jsonout.digest_to_dict(digest)["items"][0]
+    assert item["body_source"] == "feed"
+    card = str(site.environment().get_template("_macros.html").module.item_card(item, "", 1500, set()))
+    assert "📡 피드 본문" in card and "하이퍼클로바X" in card
+    assert "피드 본문" not in str(site.environment().get_template("_macros.html").module.item_card(
+        item | {"body_source": "page"}, "", 1500, set()))
     assert article_out(article)["body_source"] == "feed"
     page_item = DigestItem(article=Article(url="https://x.kr/1", title="t", body="본문입니다.", host="x.kr"))
     assert "피드 본문" not in markdown.render_digest(Digest(day=date(2026, 12, 7), items=[page_item]))
