@@ -19,14 +19,18 @@ Synthetic host (truth known): 20 pages with a promo line, a copyright line and a
 whose headlines change every 5 pages; quotes that two or three articles share (at the top edge, mid-body,
 next to the closing chrome). Swept over min_articles × min_share to justify the defaults.
 
+Speed: 2,000 articles on 20 hosts stored, then one refresh (learn + clean), then an idle refresh.
+
 Run: `.venv/bin/python benchmarks/template_learning.py`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -163,9 +167,33 @@ def synthetic_report() -> None:
                   f"{quotes}/{sum(len(p) for _, p in QUOTES)} | {start or '—'} |")
 
 
+def speed_report(hosts: int = 20, per_host: int = 100) -> None:
+    """Cost of the refresh a collection ends with: storing vs learning + cleaning, per article."""
+    bodies, _ = synthetic_pages(per_host)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(f"sqlite:///{tmp}/t.db")
+        started = time.perf_counter()
+        for h in range(hosts):
+            for k, body in enumerate(bodies):
+                store.upsert_article(Article(url=f"https://h{h}.example/a/{k}", title=f"t{k}", body=body,
+                                             host=f"h{h}.example", content_hash=f"h{h}-{k}"))
+        stored = time.perf_counter()
+        report = refresh_templates(store)
+        learned = time.perf_counter()
+        refresh_templates(store)
+        idle = time.perf_counter()
+        store.close()
+    n = hosts * per_host
+    print(f"\n## Speed: {n} articles on {hosts} hosts (SQLite)\n")
+    print(f"storing {1000 * (stored - started) / n:.1f} ms/article; first refresh (learn + clean "
+          f"{report.articles_cleaned}) {1000 * (learned - stored) / n:.1f} ms/article; "
+          f"refresh with nothing new {1000 * (idle - learned):.0f} ms; load average {os.getloadavg()[0]:.1f}")
+
+
 def main() -> int:
     never_worse = corpus_report(TemplateSettings())
     synthetic_report()
+    speed_report()
     print(f"\nno corpus page worse after learning: {'yes' if never_worse else 'NO'}")
     return 0 if never_worse else 1
 

@@ -51,9 +51,18 @@ def line_hash(line: str) -> str:
     return hashlib.blake2b(normalize(line).encode("utf-8"), digest_size=12).hexdigest()
 
 
+def page_lines(body: str) -> dict[str, str]:
+    """Hash → normalized text of a body's distinct non-empty lines (a line counts once per page)."""
+    out: dict[str, str] = {}
+    for line in body.split("\n"):
+        text = normalize(line)
+        if text:
+            out.setdefault(hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest(), text)
+    return out
+
+
 def page_hashes(body: str) -> list[str]:
-    """Distinct hashes of a body's non-empty lines (a line counts once per page)."""
-    return sorted({line_hash(ln) for ln in body.split("\n") if normalize(ln)})
+    return sorted(page_lines(body))
 
 
 def is_template(articles: int, first_page: int, pages: int, rules: TemplateRules) -> bool:

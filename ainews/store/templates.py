@@ -24,9 +24,7 @@ from ainews.extract import quality
 from ainews.extract.templates import (
     TemplateRules,
     is_template,
-    line_hash,
-    normalize,
-    page_hashes,
+    page_lines,
     strip_template,
 )
 from ainews.store.db import Store
@@ -97,7 +95,7 @@ def _learn_host(s: Session, host: str, ids: list[int], rules: TemplateRules, rep
     s.add(host_row)
     articles = {a.id: a for a in _chunked_rows(s, ArticleRow, ArticleRow.id, ids)}
     pages = {p.article_id: p for p in _chunked_rows(s, TemplatePageRow, TemplatePageRow.article_id, ids)}
-    counted: dict[int, list[str]] = {i: page_hashes(articles[i].body) for i in ids if i in articles}
+    counted: dict[int, dict[str, str]] = {i: page_lines(articles[i].body) for i in ids if i in articles}
     touched = {h for hashes in counted.values() for h in hashes}
     touched |= {h for p in pages.values() for h in p.hashes or []}
     lines = {ln.line_hash: ln for ln in _lines(s, host, touched)}
@@ -118,7 +116,7 @@ def _learn_host(s: Session, host: str, ids: list[int], rules: TemplateRules, rep
 
 
 def _count_page(s: Session, host_row: TemplateHostRow, lines: dict[str, TemplateLineRow], article: ArticleRow,
-                page: TemplatePageRow | None, hashes: list[str]) -> None:
+                page: TemplatePageRow | None, texts: dict[str, str]) -> None:
     """Add one page's lines to the host's counts (taking back what its earlier version added)."""
     if page is None:
         host_row.pages += 1
@@ -128,16 +126,15 @@ def _count_page(s: Session, host_row: TemplateHostRow, lines: dict[str, Template
         for h in page.hashes or []:
             if h in lines:
                 lines[h].articles = max(0, lines[h].articles - 1)
-    texts = {line_hash(ln): ln for ln in article.body.split("\n") if normalize(ln)}
-    for h in hashes:
+    for h, text in texts.items():
         line = lines.get(h)
         if line is None:
             line = lines[h] = TemplateLineRow(host=host_row.host, line_hash=h, articles=0,
                                               first_page=host_row.pages, is_template=False,
-                                              text=normalize(texts.get(h, ""))[:500])
+                                              text=text[:500])
             s.add(line)
         line.articles += 1
-    page.host, page.content_hash, page.hashes = host_row.host, article.content_hash, hashes
+    page.host, page.content_hash, page.hashes = host_row.host, article.content_hash, sorted(texts)
     page.raw_body, page.removed = None, []  # the article's body is the page as extracted
 
 
@@ -178,7 +175,7 @@ def _set_body(article: ArticleRow, body: str) -> bool:
 def _prune(s: Session, host: str, pages: int) -> None:
     s.execute(delete(TemplateLineRow).where(
         TemplateLineRow.host == host, TemplateLineRow.articles <= 1, TemplateLineRow.is_template.is_(False),
-        TemplateLineRow.first_page < pages - PRUNE_AFTER_PAGES))
+        TemplateLineRow.first_page < pages - PRUNE_AFTER_PAGES).execution_options(synchronize_session=False))
 
 
 def _lines(s: Session, host: str, hashes: Iterable[str]) -> list[TemplateLineRow]:
