@@ -82,7 +82,9 @@ def _pending_by_host(store: Store) -> dict[str, list[int]]:
              .where(ArticleRow.host.is_not(None), ArticleRow.extraction_ok.is_(True),
                     ArticleRow.body_source == "page",
                     or_(page.article_id.is_(None), page.content_hash != ArticleRow.content_hash))
-             .order_by(ArticleRow.id))
+             # publication order, not row ids: a run killed and re-run numbers rows differently,
+             # and the learned template must not depend on that
+             .order_by(ArticleRow.published_at.is_(None), ArticleRow.published_at, ArticleRow.key))
     by_host: dict[str, list[int]] = {}
     with store.session() as s:
         for article_id, host in s.execute(query):
@@ -95,7 +97,7 @@ def _learn_host(s: Session, host: str, ids: list[int], rules: TemplateRules, rep
     s.add(host_row)
     articles = {a.id: a for a in _chunked_rows(s, ArticleRow, ArticleRow.id, ids)}
     pages = {p.article_id: p for p in _chunked_rows(s, TemplatePageRow, TemplatePageRow.article_id, ids)}
-    counted: dict[int, dict[str, str]] = {i: page_lines(articles[i].body) for i in ids if i in articles}
+    counted: dict[int, dict[str, str]] = {i: page_lines(articles[i].body) for i in ids if i in articles}  # in order
     touched = {h for hashes in counted.values() for h in hashes}
     touched |= {h for p in pages.values() for h in p.hashes or []}
     lines = {ln.line_hash: ln for ln in _lines(s, host, touched)}
