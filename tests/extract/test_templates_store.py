@@ -14,8 +14,8 @@ def _bodies(store: Store) -> dict[str, str]:
     return {a.url.rsplit("/", 1)[-1]: a.body for a in store.iter_articles()}
 
 
-def test_chrome_learned_from_three_pages_is_removed_from_all_of_them(db_url: str) -> None:
-    store = Store(db_url)
+def test_chrome_learned_from_three_pages_is_removed_from_all_of_them(any_db_url: str) -> None:
+    store = Store(any_db_url)
     for n in (1, 2):
         store.upsert_article(article(n))
     report = refresh_templates(store)
@@ -75,8 +75,8 @@ def test_hosts_learn_separately(db_url: str) -> None:
     assert PROMO not in bodies["a.example.kr"] and PROMO in bodies["b.example.kr"]
 
 
-def test_restore_puts_every_original_body_back(db_url: str) -> None:
-    store = Store(db_url)
+def test_restore_puts_every_original_body_back(any_db_url: str) -> None:
+    store = Store(any_db_url)
     for n in range(1, 5):
         store.upsert_article(article(n))
     refresh_templates(store)
