@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ainews import pipeline
+from ainews import cli_templates, pipeline
 from ainews.collect.local import InputError
 from ainews.config import ConfigError, Settings, load_settings
 from ainews.store import RunLocked, Store
@@ -478,6 +478,8 @@ def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
                     transient=True, disable=not err.is_terminal)
 
+
+cli_templates.register(app, state, user_errors)
 
 if __name__ == "__main__":
     app()

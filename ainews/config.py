@@ -43,6 +43,17 @@ class AnalysisSettings:
 
 
 @dataclass
+class TemplateSettings:
+    """Learned site templates (ainews/extract/templates.py): a line is template in >= min_articles
+    pages of a host and in >= min_share of the host's pages since it first appeared."""
+
+    enabled: bool = True
+    min_articles: int = 3
+    min_share: float = 0.5
+    exclude_hosts: list[str] = field(default_factory=list)  # never learned nor cleaned
+
+
+@dataclass
 class SummarySettings:
     method: str = "extractive"  # extractive | llm
     sentences: int = 3
@@ -106,6 +117,7 @@ class Settings:
     extract_timeout: float = 5.0  # CPU seconds one page may take to extract (3x in wall time); then it is killed
     http: HttpSettings = field(default_factory=HttpSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    templates: TemplateSettings = field(default_factory=TemplateSettings)
     summary: SummarySettings = field(default_factory=SummarySettings)
     llm: LlmSettings = field(default_factory=LlmSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)

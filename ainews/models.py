@@ -27,6 +27,7 @@ class FeedEntry:
     title: str | None = None
     published_at: datetime | None = None
     summary: str | None = None
+    content: str | None = None  # the item's full HTML (content:encoded, or description), for the feed fallback
 
 
 @dataclass(slots=True)
@@ -97,6 +98,7 @@ class Article:
     extraction_ok: bool = True
     extraction_reason: str | None = None
     source: str | None = None
+    body_source: str = "page"  # "page" (extracted), "feed" (the feed item's text, page unusable)
     id: int | None = None
     analysis: Analysis | None = None
     imported: Imported | None = None

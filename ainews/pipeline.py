@@ -93,6 +93,10 @@ def ingest(
                 result.assumed_dates.append(f"{value}: no date on the page, filed under {default_day}")
             article_id, created = store.upsert_article(article)
             (result.new if created else result.unchanged).append(article_id)
+    if result.new:
+        from ainews.store.templates import refresh_quietly
+
+        refresh_quietly(store, settings.templates)  # pages added by hand teach their host's template too
     return result
 
 

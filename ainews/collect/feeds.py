@@ -27,6 +27,7 @@ from ainews.extract.meta import parse_date
 from ainews.models import KST, FeedEntry, normalize_url
 
 MAX_SUMMARY_CHARS = 2000
+MAX_CONTENT_CHARS = 300_000  # an item's full HTML, kept for the feed-text fallback
 _HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 _XML_DECL_ENCODING = re.compile(r"""(<\?xml[^>]*?encoding\s*=\s*)(["'])[\w.:-]+\2""", re.I)
 _RFC822_TIGHT_ZONE = re.compile(r"(\d{1,2}:\d{2}(?::\d{2})?)([+-]\d{4})\s*$")
@@ -94,7 +95,7 @@ def _entry(item: feedparser.FeedParserDict, source: str, base_url: str) -> FeedE
     title = _plain(item.get("title")) or None
     return FeedEntry(
         url=url, source=source, guid=(item.get("id") or None), title=title,
-        published_at=parse_feed_date(raw_date, parsed_date), summary=_summary(item),
+        published_at=parse_feed_date(raw_date, parsed_date), summary=_summary(item), content=_content(item),
     )
 
 
@@ -123,6 +124,13 @@ def _summary(item: feedparser.FeedParserDict) -> str | None:
                 break
     text = _plain(text)
     return text[:MAX_SUMMARY_CHARS] if text else None
+
+
+def _content(item: feedparser.FeedParserDict) -> str | None:
+    """The longest HTML the item carries: content:encoded / Atom content, else the description."""
+    values = [c.get("value") for c in item.get("content", [])] + [item.get("summary")]
+    longest = max((v for v in values if isinstance(v, str) and v.strip()), key=len, default=None)
+    return longest[:MAX_CONTENT_CHARS] if longest else None
 
 
 def _plain(value: str | None) -> str:

@@ -28,8 +28,10 @@ from ainews.collect.http import Fetcher, FetchError, FetchResult, RobotsDisallow
 from ainews.collect.links import links_from_list, parse_sitemap
 from ainews.collect.sources import Source
 from ainews.config import Settings
+from ainews.extract.feedtext import article_from_feed, with_feed_body
 from ainews.models import Article, FeedEntry, RawPage, normalize_url
 from ainews.store.db import Store
+from ainews.store.templates import refresh_quietly
 
 log = logging.getLogger("ainews.collect")
 
@@ -134,6 +136,7 @@ async def collect(settings: Settings, store: Store, sources: list[Source], *, al
             run.extractor.close()
             run.db.shutdown(wait=True)
         run.report.requests = fetcher.requests
+    refresh_quietly(store, settings.templates)  # learned site templates: clean what was just stored
     return run.report
 
 
@@ -239,25 +242,28 @@ def _select_new(run: _Run, source: Source, entries: list[FeedEntry],
 
 
 async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
-    """Fetch, extract, store one article. True when handled (stored, or skipped by robots.txt)."""
+    """Fetch, extract, store one article. True when handled (stored, or skipped by robots.txt).
+
+    A page that holds no article, or that the server refuses (401/402/403/451), is stored with
+    the feed item's text when the feed carries the whole article (body_source "feed").
+    """
     ok = True
     try:
         result = await run.fetcher.fetch(entry.url)
         page = result.page
         assert page is not None
         page.source, page.entry = source.name, entry
-        article = await run.extractor.extract(page)
-        article.source = article.source or source.name
-        created = await run.in_db(_store_article, run.store, article, page, entry)
-        if created:
-            run.report.articles_new += 1
-        else:
-            run.report.articles_seen += 1
+        article = with_feed_body(await run.extractor.extract(page), entry)
+        await _save(run, source, article, page.url, entry)
     except RobotsDisallowed as exc:
         run.error(source, entry.url, f"skipped: {exc.reason}")
     except FetchError as exc:
-        ok = False
-        run.error(source, entry.url, exc.reason)
+        fallback = article_from_feed(entry, exc.reason)
+        if fallback is None:
+            ok = False
+            run.error(source, entry.url, exc.reason)
+        else:
+            await _save(run, source, fallback, entry.url, entry)
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
         ok = False
         log.exception("unexpected error on %s", entry.url)
@@ -266,15 +272,24 @@ async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
     return ok
 
 
-def _store_article(store: Store, article: Article, page: RawPage, entry: FeedEntry) -> bool:
+async def _save(run: _Run, source: Source, article: Article, page_url: str, entry: FeedEntry) -> None:
+    article.source = article.source or source.name
+    created = await run.in_db(_store_article, run.store, article, page_url, source.name, entry)
+    if created:
+        run.report.articles_new += 1
+    else:
+        run.report.articles_seen += 1
+
+
+def _store_article(store: Store, article: Article, page_url: str, source: str, entry: FeedEntry) -> bool:
     """Store the article and mark its GUID/URLs seen. Returns True when the article is new.
 
     A URL equal to the article's own key needs no seen row (find_article_id finds it), which
     saves a transaction per article in the common case.
     """
     article_id, created = store.upsert_article(article)
-    keys = [*entry_keys(entry), "url:" + normalize_url(page.url)]
+    keys = [*entry_keys(entry), "url:" + normalize_url(page_url)]
     for key in dict.fromkeys(keys):
         if key != article.key:
-            store.mark_seen(key, page.source or "", article_id)
+            store.mark_seen(key, source, article_id)
     return created

@@ -143,7 +143,8 @@ def render_item(item: DigestItem, title: str, emoji_for: Callable[[str], str], b
     lines = [
         f"### {heading}",
         "",
-        f"> 📅 **{day}** | **{escape_inline(category)}** | {escape_inline(company)} | {escape_inline(source)}",
+        f"> 📅 **{day}** | **{escape_inline(category)}** | {escape_inline(company)} | {escape_inline(source)}"
+        + (f" | {FEED_BODY_MARK}" if a.body_source == "feed" else ""),
         f"> 🏷️ {escape_inline(', '.join(tags) or '기타')}",
         "",
         label,
@@ -202,6 +203,7 @@ def render_overview(overview: list[dict[str, Any]], anchors: dict[int, str]) -> 
     return lines
 
 
+FEED_BODY_MARK = "📡 피드 본문"  # the text shown is the feed item's: the page itself could not be used
 NO_SUMMARY = "본문을 가져오지 못해 요약하지 못했습니다. 원문 링크에서 기사를 확인하세요."
 
 

@@ -378,6 +378,7 @@ def _fill_row(row: ArticleRow, a: Article) -> None:
     row.extraction_ok = a.extraction_ok
     row.extraction_reason = a.extraction_reason
     row.source = a.source
+    row.body_source = a.body_source
     row.imported = asdict(a.imported) if a.imported else None
     if a.analysis is not None:
         _fill_analysis(row, a.analysis)
@@ -413,6 +414,7 @@ def _row_to_article(row: ArticleRow) -> Article:
         reporters=list(row.reporters or []), published_at=to_kst(row.published_at),
         date_assumed=row.date_assumed, host=row.host, lang=row.lang, content_hash=row.content_hash,
         extraction_ok=row.extraction_ok, extraction_reason=row.extraction_reason, source=row.source,
+        body_source=row.body_source or "page",
         imported=Imported(**row.imported) if row.imported else None, analysis=analysis,
     )
 

@@ -34,6 +34,7 @@ class ArticleRow(Base):
     extraction_ok: Mapped[bool] = mapped_column(Boolean, default=True)
     extraction_reason: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
+    body_source: Mapped[str] = mapped_column(String(16), default="page", server_default="page")
     imported: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -147,3 +148,38 @@ class JobRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TemplateHostRow(Base):
+    """Per host: how many pages taught its template (learned by ainews/store/templates.py)."""
+
+    __tablename__ = "template_hosts"
+
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TemplateLineRow(Base):
+    """A normalized body line of a host: in how many distinct pages, since which page, template or not."""
+
+    __tablename__ = "template_lines"
+
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    line_hash: Mapped[str] = mapped_column(String(32), primary_key=True)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+    first_page: Mapped[int] = mapped_column(Integer, default=1)
+    is_template: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class TemplatePageRow(Base):
+    """One article's contribution to its host's template, and its body before template lines were cut."""
+
+    __tablename__ = "template_pages"
+
+    article_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    host: Mapped[str] = mapped_column(String(255), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    hashes: Mapped[list] = mapped_column(JSON, default=list)
+    raw_body: Mapped[str | None] = mapped_column(Text)  # null: nothing was removed
+    removed: Mapped[list] = mapped_column(JSON, default=list)

@@ -55,6 +55,7 @@ class ArticleOut(BaseModel):
     companies: list[str]
     story_id: str | None
     relevance: float | None
+    body_source: str = "page"  # "feed": the text is the feed item's, the page could not be used
 
 
 class ArticleDetailOut(ArticleOut):
@@ -103,6 +104,7 @@ def article_out(a: Article) -> dict[str, Any]:
         "summary_sentences": sentences, "category": an.category if an else None,
         "topics": list(an.topics) if an else [], "companies": list(an.companies) if an else [],
         "story_id": an.story_id if an else None, "relevance": an.relevance if an else None,
+        "body_source": a.body_source,
     }
 
 
