@@ -104,7 +104,11 @@ def _http_settings(settings: Settings | HttpSettings) -> HttpSettings:
 
 
 class Fetcher:
-    """Fetch URLs politely for one run. Use as `async with Fetcher(settings, store=store) as f:`."""
+    """Fetch URLs politely for one run. Use as `async with Fetcher(settings, store=store) as f:`.
+
+    `resolver` (host → addresses) replaces the system resolver, `ssl_context` the CA bundle; a
+    custom `transport` replaces the pinned one and with it the connect-to-the-checked-address rule.
+    """
 
     def __init__(self, settings: Settings | HttpSettings, *, store: Store | None = None,
                  allow_private: bool = False, transport: httpx.AsyncBaseTransport | None = None,

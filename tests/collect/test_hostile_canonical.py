@@ -97,7 +97,7 @@ def test_non_http_canonicals_are_never_stored_or_published(server, store, settin
     pipeline.analyze_pending(store, settings)
     _text, data = pipeline.render_day(pipeline.build_digest(store, settings, DAY), settings)
     published = data["items"] + data["excluded"]
-    assert len(published) >= 1
+    assert data["items"], data["excluded"]  # the canonical_url field is really exercised
     for item in data["items"]:
         assert item["canonical_url"] is None or clean_web_url(item["canonical_url"]) == item["canonical_url"]
     for item in published:
