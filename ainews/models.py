@@ -96,6 +96,7 @@ class Article:
     content_hash: str = ""
     extraction_ok: bool = True
     extraction_reason: str | None = None
+    extractor: str = ""  # which path produced it: "rule:<site>", "json:<site>", "trafilatura", "text", "none"
     source: str | None = None
     id: int | None = None
     analysis: Analysis | None = None
