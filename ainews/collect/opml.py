@@ -1,7 +1,8 @@
 """OPML 1.0/2.0 subscription lists: read (`ainews sources import`) and write (`ainews sources export`).
 
-Parsing is safe for files from anywhere: lxml with entity resolution, DTD loading and network
-access switched off, so neither a billion-laughs file nor an external entity can do harm.
+Parsing is safe for files from anywhere: a file declaring entities is refused before parsing, and
+lxml runs with entity resolution, DTD loading and network access off, so neither a billion-laughs
+file nor an external entity can do harm.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from lxml import etree
 
 from ainews.models import normalize_url
 
+# libxml2 expands internal entities even with resolve_entities=False: refuse any declaration
+# (in UTF-8 or UTF-16), since OPML never needs one.
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -36,6 +40,8 @@ def parse_opml(content: bytes, where: str = "OPML") -> list[Outline]:
     """Every outline with an http(s) xmlUrl, nested ones included, the first of duplicate URLs kept."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
+    if _ENTITY_DECL.search(content.replace(b"\x00", b"")):  # nulls out: UTF-16 files too
+        raise OpmlError(f"{where}: entity declarations are not allowed in OPML (<!ENTITY …>)")
     try:
         root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError as exc:
