@@ -65,12 +65,17 @@ def build(state: Any, user_errors: Callable[[Callable[..., Any]], Callable[..., 
         from ainews.collect.discover import discover
 
         settings = state.settings()
-        found = asyncio.run(discover(url.strip(), settings, allow_private=allow_private))
-        chosen = (name or found.title or urlsplit(found.feed_url).hostname or found.feed_url).strip()
         store = state.store(settings)
         try:
-            message = add_source(store, load_sources(None, settings.sources or None, store), chosen,
-                                 found.feed_url, found.site_url, explicit_name=name is not None)
+            current = load_sources(None, settings.sources or None, store)
+            known = configured(current, url.strip())
+            if known is not None:  # nothing to fetch: re-running an add is a no-op
+                typer.echo(f"already a source: {known.name}: {known.url}")
+                return
+            found = asyncio.run(discover(url.strip(), settings, allow_private=allow_private))
+            chosen = (name or found.title or urlsplit(found.feed_url).hostname or found.feed_url).strip()
+            message = add_source(store, current, chosen, found.feed_url, found.site_url,
+                                 explicit_name=name is not None)
         finally:
             store.close()
         typer.echo(f"{message} ({found.how}, {found.items} items)")
@@ -165,15 +170,21 @@ def pick(source_list: list[Source], name: str | None) -> list[Source]:
     return chosen
 
 
+def configured(current: list[Source], url: str) -> Source | None:
+    """The enabled source at this URL (scheme, www. and trailing slash ignored), if any."""
+    key = normalize_url(url)
+    return next((s for s in current if s.enabled and normalize_url(s.url) == key), None)
+
+
 def add_source(store: Any, current: list[Source], name: str, url: str, site: str | None, *,
                explicit_name: bool) -> str:
     """Save one discovered feed; the same feed twice is a no-op, a taken name an error."""
     from ainews.store.user_sources import save_user_source
 
+    known = configured(current, url)
+    if known is not None:
+        return f"already a source: {known.name}: {known.url}"
     same_url = [s for s in current if normalize_url(s.url) == normalize_url(url)]
-    if any(s.enabled for s in same_url):
-        first = next(s for s in same_url if s.enabled)
-        return f"already a source: {first.name}: {first.url}"
     if same_url and not explicit_name:  # switched off earlier: switch it back on under its name
         save_user_source(store, same_url[0].name, url, html_url=site)
         return f"added {same_url[0].name} again: {url}"
