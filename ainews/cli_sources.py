@@ -249,11 +249,15 @@ def check_table(results: list[Any]) -> Table:
         table.add_column(column, overflow="fold")
     table.add_column("problem", style="red", overflow="fold", ratio=2)
     for r in results:
-        table.add_row(r.name, _mark(r.feed_ok), str(r.items), (r.newest_date or "-")[:16],
+        table.add_row(r.name, _mark(r.feed_ok), str(r.items), _when(r.newest_date),
                       _mark(r.extraction_ok) if r.newest_url else "-", str(r.body_chars),
-                      (r.date_found or "-")[:16], r.publisher or "-", r.extractor or "-", r.problem or "")
+                      _when(r.date_found), r.publisher or "-", r.extractor or "-", r.problem or "")
     return table
 
 
 def _mark(ok: bool) -> str:
     return "[green]ok[/]" if ok else "[red]fail[/]"
+
+
+def _when(iso: str | None) -> str:
+    return iso[:16].replace("T", " ") if iso else "-"

@@ -153,3 +153,15 @@ def test_sources_without_subcommand_keeps_working(tmp_path: Path) -> None:
     table = invoke([*base, "sources"])
     assert table.exit_code == 0 and "출처 상태" in table.stdout
     assert invoke([*base, "sources", "--json"]).stdout.strip() == "[]"
+
+
+def test_run_uses_added_sources(tmp_path: Path) -> None:
+    base = cli_base(tmp_path)
+    with TestServer() as server:
+        serve_feed(server, "/rss/allArticle.xml", 2)
+        assert invoke([*base, "sources", "add", server.url("/rss/allArticle.xml"), "--allow-private"]).exit_code == 0
+        ran = invoke([*base, "run", "--allow-private", "--no-deliver", "--date", "2026-08-09",
+                      "--out", str(tmp_path / "out"), "--json"])
+    assert ran.exit_code == 0, ran.output
+    report = json.loads(ran.stdout)
+    assert report["collect"]["sources_ok"] == 1 and report["collect"]["articles_new"] == 2
