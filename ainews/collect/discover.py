@@ -75,7 +75,11 @@ def alternate_links(page: RawPage) -> list[str]:
 
 
 async def discover(url: str, settings: Settings, *, allow_private: bool = False) -> Discovered:
-    """The feed at `url` (used as is when it is one) or the first valid feed the site points to."""
+    """The feed at `url` (used as is when it is one) or the first valid feed the site points to.
+
+    A bare host (`aitimes.com`) means its https site."""
+    if "://" not in url:
+        url = "https://" + url
     async with Fetcher(settings, allow_private=allow_private) as fetcher:
         try:
             page = (await fetcher.fetch(url)).page

@@ -58,7 +58,8 @@ def parse_opml(content: bytes, where: str = "OPML") -> list[Outline]:
         if urlsplit(url).scheme not in ("http", "https") or normalize_url(url) in seen:
             continue
         seen.add(normalize_url(url))
-        name = " ".join((attrs.get("title") or attrs.get("text") or urlsplit(url).hostname or url).split())
+        labels = [" ".join(attrs.get(k, "").split()) for k in ("title", "text")]
+        name = next((label for label in labels if label), urlsplit(url).hostname or url)
         outlines.append(Outline(name=name, xml_url=url, html_url=attrs.get("htmlurl") or None))
     return outlines
 

@@ -18,7 +18,7 @@ NESTED = """<?xml version="1.0" encoding="UTF-8"?>
   <outline text="AI타임스 (again)" xmlUrl="http://aitimes.com/rss/allArticle.xml/"/>
   <outline text="no feed here" htmlUrl="https://example.com/"/>
   <outline text="not http" xmlUrl="file:///etc/passwd"/>
-  <outline XMLURL="https://example.com/feed.xml"/>
+  <outline XMLURL="https://example.com/feed.xml" title="  "/>
 </body></opml>"""
 
 
