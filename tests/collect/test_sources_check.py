@@ -33,9 +33,9 @@ REDESIGNED = ("<html><head><meta charset='utf-8'><title>AI타임스</title></hea
               + "</nav><div id='app'></div><script>render()</script></body></html>").encode()
 
 
-def serve(server: TestServer, name: str, page: bytes) -> None:
-    older = f"/{name}/news/articleView.html?idxno=1"
-    newest = f"/{name}/news/articleView.html?idxno=2"
+def serve(server: TestServer, name: str, page: bytes, article: str = "news/articleView.html?idxno=") -> None:
+    older = f"/{name}/{article}1"
+    newest = f"/{name}/{article}2"
     server.routes[older] = Response(body=ndsoft_page("예전 기사"), headers=HTML)
     server.routes[newest] = Response(body=page, headers=HTML)
     items = rss([("예전 기사", server.url(older))], date="Sun, 09 Aug 2026 08:00:00 +0900")
@@ -90,3 +90,25 @@ def test_check_one_source_table_and_exit_codes(tmp_path: Path) -> None:
         assert unknown.exit_code == 2 and "no source named" in unknown.output
     health = {r["name"]: r for r in Store(f"sqlite:///{tmp_path / 'a.db'}").source_health()}
     assert health["good"]["consecutive_failures"] == 1 and health["good"]["last_error"] == "HTTP 404"
+
+
+def test_check_on_real_pages(tmp_path: Path) -> None:
+    """Real captured pages (../shared corpus) as the newest items: a 한겨레 article is extracted by its
+    site rule; a 한겨레 section list page in its place (what a redesign might serve) is reported."""
+    from tests.conftest import shared_path
+
+    article = shared_path("corpus", "html", "hani-1.html").read_bytes()
+    listing = shared_path("corpus", "html", "hani-list-1.html").read_bytes()
+    with TestServer() as server:
+        base = cli_base(tmp_path)
+        for name, page in (("hani", article), ("hani-list", listing)):
+            serve(server, name, page, "arti/society/")
+            runner.invoke(app, [*base, "sources", "add", server.url(f"/{name}/rss/allArticle.xml"), "--name", name,
+                                "--allow-private"])
+        result = runner.invoke(app, [*base, "sources", "check", "--allow-private", "--json"])
+    by_name = {r["name"]: r for r in json.loads(result.stdout)}
+    good = by_name["hani"]
+    assert good["ok"] and good["extractor"] == "rule:hani" and good["publisher"] == "한겨레"
+    assert good["date_found"].startswith("2016-09-17T14:26") and good["body_chars"] > 1000
+    assert not by_name["hani-list"]["ok"] and by_name["hani-list"]["problem"].startswith("article: ")
+    assert result.exit_code == 1

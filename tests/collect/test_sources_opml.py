@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ainews.collect.opml import OpmlError, Outline, parse_opml, to_opml
 
@@ -71,3 +73,18 @@ def test_export_escapes_and_round_trips() -> None:
         ('A&B <뉴스> "따옴표"', "https://example.com/rss?a=1&b=2", "https://example.com/?x=<y>"),
         ("제어문자", "https://example.org/feed", None),
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.binary(max_size=400),
+                 st.text(max_size=200).map(lambda t: f"<opml><body><outline xmlUrl='https://a.test/{t}' "
+                                                     f"text='{t}'/></body></opml>".encode("utf-8", "replace"))))
+def test_any_input_parses_or_is_one_clear_error(content: bytes) -> None:
+    try:
+        outlines = parse_opml(content, "f.opml")
+    except OpmlError as exc:
+        assert str(exc).startswith("f.opml: ") and "\n" not in str(exc)
+    else:
+        assert all(o.xml_url.startswith("https://") and o.name for o in outlines)
+        assert [(o.name, o.xml_url) for o in parse_opml(to_opml(outlines).encode())] == \
+            [(o.name, o.xml_url) for o in outlines]
