@@ -100,7 +100,7 @@ async def _from_site(fetcher: Fetcher, page: RawPage, url: str) -> Discovered:
     candidates = [(c, "<link rel=alternate>") for c in announced]
     candidates += [(urljoin(root, p.lstrip("/")), f"common path {p}") for p in common_paths()]
     tried: list[str] = []
-    for candidate, how in _unique(candidates):
+    for candidate, how in _unique(candidates, skip={url, page.url}):
         feed, note = await _try(fetcher, candidate)
         tried.append(f"{candidate} ({note})")
         if feed is not None:
@@ -108,8 +108,9 @@ async def _from_site(fetcher: Fetcher, page: RawPage, url: str) -> Discovered:
     raise DiscoveryError(f"{url}: no feed found; tried {', '.join(tried)}")
 
 
-def _unique(candidates: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    seen: set[str] = set()
+def _unique(candidates: list[tuple[str, str]], skip: set[str]) -> list[tuple[str, str]]:
+    """Each candidate once, and never the page already fetched (it is HTML, not a feed)."""
+    seen = set(skip)
     out = []
     for candidate, how in candidates:
         if candidate not in seen:

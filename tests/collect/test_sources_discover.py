@@ -89,3 +89,10 @@ def test_private_addresses_refused_without_the_flag(server: TestServer, settings
     with pytest.raises(DiscoveryError, match="non-public address"):
         run(server.url("/rss.xml"), settings, allow_private=False)
     assert server.paths() == []
+
+
+def test_the_page_itself_is_not_tried_again(server: TestServer, settings: Settings) -> None:
+    server.routes["/rss"] = site()  # the user's guess: an HTML page at a common feed path
+    server.routes["/rss.xml"] = feed()
+    found = run(server.url("/rss"), settings)
+    assert found.feed_url == server.url("/rss.xml") and server.count("/rss") == 1
