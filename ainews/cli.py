@@ -201,7 +201,7 @@ def digest(
             typer.echo(f"excluded {score}  {item.article.title}  {item.article.url}  ({reasons})")
 
 
-SOURCES_HELP = "Sources TOML (only these) (default: bundled + config)."
+SOURCES_HELP = "Sources TOML (only these) (default: bundled + config + `sources add`)."
 
 
 @app.command("collect")
@@ -222,9 +222,9 @@ def collect_cmd(
     from ainews.collect.sources import load_sources
 
     settings = state.settings()
-    source_list = load_sources(sources, settings.sources or None)
     store = state.store(settings)
     try:
+        source_list = load_sources(sources, settings.sources or None, store)
         with CollectProgress(err, enabled=not (quiet or as_json) and err.is_terminal) as progress:
             report = asyncio.run(collect(settings, store, source_list, allow_private=allow_private,
                                          progress=progress))
@@ -240,28 +240,13 @@ def collect_cmd(
     raise typer.Exit(report.exit_code)
 
 
-@app.command("sources")
-@user_errors
-def sources_cmd(
-    sources: Annotated[str | None, typer.Option(help=SOURCES_HELP)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the health rows as JSON.")] = False,
-) -> None:
-    """Each source's health: last success, last error, consecutive failures, items found."""
-    from ainews.collect.console import health_table
-    from ainews.collect.sources import load_sources
+def _sources_app() -> typer.Typer:
+    from ainews.cli_sources import build
 
-    settings = state.settings()
-    source_list = load_sources(sources, settings.sources or None)
-    store = state.store(settings)
-    try:
-        rows = store.source_health()
-    finally:
-        store.close()
-    if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-    else:
-        console = Console()
-        console.print(health_table(rows, source_list, show_url=console.width >= 120))
+    return build(state, user_errors)
+
+
+app.add_typer(_sources_app(), name="sources")
 
 
 @app.command("analyze")

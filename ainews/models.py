@@ -97,6 +97,7 @@ class Article:
     content_hash: str = ""
     extraction_ok: bool = True
     extraction_reason: str | None = None
+    extractor: str = ""  # which path produced it: "rule:<site>", "json:<site>", "trafilatura", "text", "none"
     source: str | None = None
     body_source: str = "page"  # "page" (extracted), "feed" (the feed item's text, page unusable)
     id: int | None = None

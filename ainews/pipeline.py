@@ -398,7 +398,7 @@ def run(settings: Settings, store: Store, day: date | None = None, out_dir: Path
     report = RunReport(day=day or now_kst().date())
     out_dir = out_dir or Path(settings.output_dir).expanduser()
     step = progress or (lambda _msg: None)
-    source_list = load_sources(sources, settings.sources or None)  # a bad sources file is the user's error
+    source_list = load_sources(sources, settings.sources or None, store)  # a bad sources file is the user's error
     with store.exclusive("run"):  # two runs on one database never interleave: the second one stops
         return _run_locked(settings, store, report, out_dir, source_list, allow_private, deliver, site_url,
                            weekly, step, collect)

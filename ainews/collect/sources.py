@@ -1,7 +1,8 @@
-"""Where to collect from: `[[source]]` tables in TOML (bundled defaults + the user's own file).
+"""Where to collect from: bundled defaults < the user's TOML file < sources added to the store.
 
 A source is a feed (RSS/Atom), a list page (links picked with a CSS selector) or a sitemap.
-The user's file adds sources and can switch bundled ones off by name with `enabled = false`.
+The user's file adds sources and can switch bundled ones off by name with `enabled = false`;
+`ainews sources add/import/remove` write the store (ainews/store/user_sources.py), overlaid last.
 """
 
 from __future__ import annotations
@@ -9,8 +10,11 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from ainews.store.db import Store
 
 DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources.toml"
 KINDS = ("feed", "list", "sitemap")
@@ -34,14 +38,21 @@ class Source:
     max_items: int = DEFAULT_MAX_ITEMS
 
 
-def load_sources(path: str | Path | None, user_path: str | None = None) -> list[Source]:
-    """With `path`: only that file's sources. Without: bundled defaults overlaid by `user_path`."""
+def load_sources(path: str | Path | None, user_path: str | None = None, store: Store | None = None) -> list[Source]:
+    """With `path`: only that file's sources. Without: bundled defaults overlaid by `user_path`,
+    then by the sources added to `store` (an override of a name no longer configured is ignored)."""
     if path:
         return _build_all(Path(path).expanduser())
     sources = _build_all(DEFAULT_SOURCES)
     if user_path:
         user_file = Path(user_path).expanduser()
         sources = merge_sources(sources, _read_file(user_file), str(user_file))
+    if store is not None:
+        from ainews.store.user_sources import user_source_entries
+
+        names = {s.name for s in sources}
+        added = [e for e in user_source_entries(store) if "url" in e or e["name"] in names]
+        sources = merge_sources(sources, added, "store")
     return sources
 
 

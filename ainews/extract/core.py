@@ -71,7 +71,7 @@ def _extract(raw: RawPage, assume_date: date | None) -> Article:
         url=raw.url, title=parsed.title, body=body, subtitles=parsed.subtitles, publisher=publisher,
         reporters=parsed.reporters or meta.reporters_in_text(evidence), published_at=parsed.published_at,
         canonical_url=canonical, host=host, content_hash=_hash(raw),
-        source=raw.source,
+        source=raw.source, extractor=parsed.method,
     )
     _apply_entry_and_date(article, raw, assume_date)
     ok, reason = quality.check(body)

@@ -165,7 +165,9 @@ def _generic_fallback(ruled: Parsed, tree: LexborHTMLParser, text: str, metas: d
 
     generic = extract_generic(tree, text, metas)
     if not ruled.paragraphs or quality.check("\n\n".join(generic.paragraphs))[0]:
-        ruled.paragraphs, ruled.raw_text, ruled.method = generic.paragraphs, generic.raw_text, generic.method
+        failed_rule = f"{ruled.method}→" if ruled.method.startswith(("rule:", "json:")) else ""
+        ruled.paragraphs, ruled.raw_text = generic.paragraphs, generic.raw_text
+        ruled.method = failed_rule + generic.method  # `sources check` shows that a site's rule stopped working
         ruled.subtitles = ruled.subtitles or generic.subtitles
     ruled.title = ruled.title or generic.title
     ruled.published_at = ruled.published_at or generic.published_at

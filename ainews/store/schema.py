@@ -183,3 +183,17 @@ class TemplatePageRow(Base):
     hashes: Mapped[list] = mapped_column(JSON, default=list)
     raw_body: Mapped[str | None] = mapped_column(Text)  # null: nothing was removed
     removed: Mapped[list] = mapped_column(JSON, default=list)
+class UserSourceRow(Base):
+    """A source added with `ainews sources add/import`, or an override (`remove` of a bundled one:
+    url null, enabled false). Overlaid on the bundled and user-file sources by name."""
+
+    __tablename__ = "user_sources"
+
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    link_selector: Mapped[str | None] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    max_items: Mapped[int | None] = mapped_column(Integer)
+    html_url: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,7 +1,7 @@
 """learned site templates (template_hosts, template_lines, template_pages) and articles.body_source
 
 Revision ID: 0002_templates
-Revises: 0001
+Revises: 0002_net
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0002_templates'
-down_revision = '0001'
+down_revision = '0002_net'
 branch_labels = None
 depends_on = None
 
