@@ -235,9 +235,9 @@ def collect_cmd(
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(redact_any(report.to_json()), ensure_ascii=False, indent=2))
     else:
-        for e in report.errors:
+        for e in redact_any(report.errors):
             err.print(f"[red]✗[/red] {e['source']}: {e['error']} [dim]{e['url']}[/dim]", highlight=False)
         if not quiet:
             err.print(report.summary(), highlight=False)
