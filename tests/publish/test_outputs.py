@@ -150,6 +150,23 @@ def test_feeds_parse_back(published: tuple[Path, Store, Settings]) -> None:
         assert "<script" not in (content.text or "")
 
 
+def test_feed_descriptions_are_escaped_html(published: tuple[Path, Store, Settings]) -> None:
+    """RSS <description> and Atom <summary> are read as HTML by feed readers: web text in them is
+    escaped, so a `<script>` title shows as text, never as markup."""
+    out, _, _ = published
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    found = []
+    for name, path in (("rss.xml", ".//description"), ("stories.rss.xml", ".//item/description"),
+                       ("atom.xml", ".//a:summary"), ("stories.atom.xml", ".//a:summary")):
+        for i, element in enumerate(ET.fromstring((out / "site" / name).read_bytes()).iterfind(path, ns)):
+            page = out / f"{name}-{i}.html"
+            page.write_text(element.text or "", encoding="utf-8")
+            assert_inert(page)
+            assert "<script" not in (element.text or "") and "<img" not in (element.text or ""), name
+            found.append(" ".join(scan(page).text))
+    assert any('<script>alert("t")</script>' in text for text in found)  # shown as text
+
+
 def test_second_publish_is_byte_identical_and_incremental(published: tuple[Path, Store, Settings]) -> None:
     out, store, settings = published
     before = tree_bytes(out)
