@@ -10,6 +10,7 @@ may echo any part of a request back in its error text.
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 import os
 import re
@@ -110,17 +111,21 @@ class RedactingFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
+            trace = logging.Formatter().formatException(record.exc_info)
+            if redact(trace) != trace:  # only then: others may still want the exception object
+                record.exc_text, record.exc_info = redact(trace), None
         return True
 
 
 LOGGERS = ("ainews", "httpx", "httpcore", "smtplib", "uvicorn.access", "uvicorn.error")
 _filter = RedactingFilter()
+_factory_installed = False
 
 
 def install_log_filter() -> RedactingFilter:
-    """Put the one filter on our and the HTTP libraries' loggers and on the root handlers (idempotent)."""
+    """Put the one filter on our and the HTTP libraries' loggers and on the root handlers, and on
+    every record as it is made (a logger's filter does not see its children's records). Idempotent."""
+    global _factory_installed
     for name in LOGGERS:
         logger = logging.getLogger(name)
         if _filter not in logger.filters:
@@ -128,4 +133,15 @@ def install_log_filter() -> RedactingFilter:
     for handler in logging.getLogger().handlers:
         if _filter not in handler.filters:
             handler.addFilter(_filter)
+    if not _factory_installed:
+        make = logging.getLogRecordFactory()
+
+        def redacted_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = make(*args, **kwargs)
+            with contextlib.suppress(Exception):  # a malformed record is logging's to report, not ours
+                _filter.filter(record)
+            return record
+
+        logging.setLogRecordFactory(redacted_record)
+        _factory_installed = True
     return _filter

@@ -149,3 +149,25 @@ def test_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
 def test_generic_secret_shapes(raw: str, leak: str) -> None:
     cleaned = redact.redact(raw)
     assert leak not in cleaned and "***" in cleaned
+
+
+def test_records_of_child_loggers_and_late_handlers_are_redacted() -> None:
+    """A logger's filter does not see its children's records: every record is cleaned as it is made."""
+    redact.remember([TOKEN])
+    redact.install_log_filter()
+    seen: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    logger = logging.getLogger("ainews.collect.http.child")
+    handler = Keep()
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        logger.info("fetch %s failed", f"https://x.example/bot{TOKEN}/getMe?key=abcdef123456")
+        logging.getLogger("httpcore.http11").warning("echo %s", TOKEN)
+    finally:
+        logger.removeHandler(handler)
+    assert seen and TOKEN not in seen[0].getMessage() and "abcdef123456" not in seen[0].getMessage()
