@@ -258,7 +258,7 @@ def sources_cmd(
     source_list = load_sources(sources, settings.sources or None)
     store = state.store(settings)
     try:
-        rows = store.source_health()
+        rows = redact_any(store.source_health())  # errors stored before redaction existed, too
     finally:
         store.close()
     if as_json:
