@@ -15,11 +15,13 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ainews import cli_templates, pipeline
 from ainews.collect.local import InputError
 from ainews.config import ConfigError, Settings, load_settings
+from ainews.redact import install_log_filter, redact, redact_any, remember_settings
 from ainews.store import RunLocked, Store
 
 app = typer.Typer(help="ainews: the day's Korean AI news as one digest.", no_args_is_help=True,
@@ -35,7 +37,9 @@ class State:
     db: str | None = None
 
     def settings(self) -> Settings:
-        return load_settings(self.config, db=self.db)
+        settings = load_settings(self.config, db=self.db)
+        remember_settings(settings)  # every configured secret is masked in whatever we print or log
+        return settings
 
     def store(self, settings: Settings) -> Store:
         return Store(settings.db_url)
@@ -45,7 +49,7 @@ state = State()
 
 
 def fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    err.print(f"[red]error:[/red] {escape(redact(message))}", highlight=False, markup=True)
     raise typer.Exit(code)
 
 
@@ -102,6 +106,7 @@ def main(
     """Collect, extract, analyze and publish Korean AI news."""
     state.db, state.config = db, config
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    install_log_filter()
 
 
 @app.command()
@@ -231,9 +236,9 @@ def collect_cmd(
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(redact_any(report.to_json()), ensure_ascii=False, indent=2))
     else:
-        for e in report.errors:
+        for e in redact_any(report.errors):
             err.print(f"[red]✗[/red] {e['source']}: {e['error']} [dim]{e['url']}[/dim]", highlight=False)
         if not quiet:
             err.print(report.summary(), highlight=False)
@@ -368,7 +373,7 @@ def run_cmd(
 def _print_run_report(report: pipeline.RunReport, as_json: bool) -> None:
     published = report.published
     if as_json:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(redact_any(report.to_json()), ensure_ascii=False, indent=2))
     elif published:
         for path in published.markdown + published.json:
             typer.echo(str(path))
@@ -377,13 +382,13 @@ def _print_run_report(report: pipeline.RunReport, as_json: bool) -> None:
         err.print(f"collect: {c.get('articles_new', 0)} new, {c.get('sources_failed', 0)} source(s) failed",
                   highlight=False)
     for message in report.errors:
-        err.print(f"[red]error:[/red] {message}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(redact(message))}", highlight=False)
     if published:
         err.print(f"published {report.day}: {published.items} items, {published.excluded} excluded, "
                   f"{len(published.written)} file(s) changed", highlight=False)
     for outcome in report.deliveries:
         color = {"sent": "green", "failed": "red"}.get(outcome.status, "dim")
-        detail = f": {outcome.error}" if outcome.error else ""
+        detail = f": {escape(redact(outcome.error))}" if outcome.error else ""
         err.print(f"deliver {outcome.channel}: [{color}]{outcome.status}[/{color}]{detail}", highlight=False)
 
 

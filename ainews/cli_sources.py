@@ -19,6 +19,7 @@ from rich.table import Table
 
 from ainews.collect.sources import Source, load_sources
 from ainews.models import normalize_url
+from ainews.redact import redact_any
 
 SOURCES_HELP = "Sources TOML (only these) (default: bundled + config + added)."
 PRIVATE_HELP = "Allow private/loopback addresses (local test servers)."
@@ -45,7 +46,7 @@ def build(state: Any, user_errors: Callable[[Callable[..., Any]], Callable[..., 
         store = state.store(settings)
         try:
             source_list = load_sources(sources, settings.sources or None, store)
-            rows = store.source_health()
+            rows = redact_any(store.source_health())  # errors stored before redaction existed, too
         finally:
             store.close()
         if as_json:

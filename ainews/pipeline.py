@@ -17,7 +17,7 @@ from typing import Any
 from ainews import analyze
 from ainews.analyze import summarize
 from ainews.collect.extracting import DEFAULT_TIMEOUT, extract_bounded
-from ainews.collect.local import InputError, read_path
+from ainews.collect.local import InputError, printable_name, read_path
 from ainews.config import Settings
 from ainews.extract.quality import check_body
 from ainews.models import Article, Digest, DigestItem, RawPage, Story, is_web_url, now_kst
@@ -86,7 +86,7 @@ def ingest(
             raw = read_input(value, settings, allow_private)
             articles = articles_from(raw, default_day, settings.extract_timeout)
         except Exception as exc:  # noqa: BLE001 - one bad input must not lose the others
-            result.errors.append((value, _one_line(exc)))
+            result.errors.append((printable_name(value), _one_line(exc)))
             continue
         for article in articles:
             if article.date_assumed and article.imported is None:

@@ -59,6 +59,10 @@ def decode(content: bytes, content_type: str = "") -> str:
     """
     if content.startswith(codecs.BOM_UTF8):
         content = content[len(codecs.BOM_UTF8):]
+    elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # the BOM decides (Windows saves)
+        text = _strict(content, "utf-16")
+        if text is not None:
+            return text
     text = _strict(content, "utf-8")
     if text is not None:
         return text

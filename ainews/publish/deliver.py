@@ -25,6 +25,7 @@ import httpx
 
 from ainews.config import EmailSettings, Settings
 from ainews.publish.markdown import clip, safe_url
+from ainews.redact import install_log_filter, redact, remember, remember_settings
 from ainews.store import Store
 
 log = logging.getLogger(__name__)
@@ -47,16 +48,6 @@ class Outcome:
 
     def to_json(self) -> dict[str, Any]:
         return {"channel": self.channel, "status": self.status, "error": self.error}
-
-
-def redact(text: str, secrets: list[str]) -> str:
-    """The text with every secret (and its URL-quoted form) replaced by ***."""
-    from urllib.parse import quote
-
-    for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
-        for form in {secret, quote(secret, safe=""), quote(secret, safe="/:")}:
-            text = text.replace(form, "***")
-    return text
 
 
 def _plain(value: Any) -> str:
@@ -200,7 +191,7 @@ def _post_json(url: str, payload: dict[str, Any], timeout: float, secrets: list[
     except httpx.HTTPError as exc:
         raise DeliveryError(redact(f"{type(exc).__name__}: {exc}", secrets)) from None
     if response.status_code >= 300:
-        raise DeliveryError(redact(f"HTTP {response.status_code}: {_plain(response.text)[:200]}", secrets))
+        raise DeliveryError(f"HTTP {response.status_code}: " + redact(_plain(response.text), secrets)[:200])
     return response
 
 
@@ -221,12 +212,13 @@ def send_telegram(api_base: str, token: str, chat_id: str, messages: list[str], 
         except ValueError:
             ok = True
         if ok is False:
-            raise DeliveryError(redact(f"Telegram refused the message: {_plain(response.text)[:200]}", [token]))
+            raise DeliveryError("Telegram refused the message: " + redact(_plain(response.text), [token])[:200])
 
 
 def send_email(cfg: EmailSettings, password: str, msg: EmailMessage, timeout: float = 30.0) -> None:
     """SMTP with STARTTLS (or implicit TLS on port 465); login only when a username is set."""
     secrets = [password]
+    remember(secrets, username=cfg.username)
     try:
         context = ssl.create_default_context()
         if cfg.port == 465:
@@ -287,48 +279,17 @@ CHANNELS = [
 ]
 
 
-def _all_secrets(settings: Settings, env: Mapping[str, str]) -> list[str]:
-    d = settings.delivery
-    names = [d.slack.webhook_url_env, d.telegram.bot_token_env, d.email.password_env]
-    return [env.get(n, "") for n in names if n]
-
-
-class _Redacting(logging.Filter):
-    """Rewrites log records of HTTP libraries (which log request URLs) so no secret gets through."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = secrets
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message, self.secrets)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
-
-
-NOISY_LOGGERS = ("httpx", "httpcore", "smtplib")
-
-
 def deliver_day(store: Store, settings: Settings, data: dict[str, Any], site_url: str = "",
                 env: Mapping[str, str] | None = None) -> list[Outcome]:
     """Send the day to every configured channel that has not received it yet; log each result."""
     env = os.environ if env is None else env
-    secrets = _all_secrets(settings, env)
-    guard = _Redacting(secrets)
-    loggers = [logging.getLogger(name) for name in NOISY_LOGGERS]
-    for logger in loggers:
-        logger.addFilter(guard)
-    try:
-        return _deliver(store, settings, data, site_url, env, secrets)
-    finally:
-        for logger in loggers:
-            logger.removeFilter(guard)
+    remember_settings(settings, env)
+    install_log_filter()
+    return _deliver(store, settings, data, site_url, env)
 
 
-def _deliver(store: Store, settings: Settings, data: dict[str, Any], site_url: str, env: Mapping[str, str],
-             secrets: list[str]) -> list[Outcome]:
+def _deliver(store: Store, settings: Settings, data: dict[str, Any], site_url: str,
+             env: Mapping[str, str]) -> list[Outcome]:
     day = date.fromisoformat(data["day"])
     outcomes = []
     for channel in CHANNELS:
@@ -344,8 +305,7 @@ def _deliver(store: Store, settings: Settings, data: dict[str, Any], site_url: s
         try:
             channel.send(settings, data, site_url, env)
         except Exception as exc:  # noqa: BLE001 - a channel's failure is reported, never fatal
-            message = redact(str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}",
-                             secrets)
+            message = redact(str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}")
             log.warning("delivery to %s failed: %s", channel.name, message)
             store.record_delivery(channel.name, day, message)
             outcomes.append(Outcome(channel.name, "failed", message))

@@ -3,7 +3,8 @@
 Every date and id comes from the digest day, never from the clock, so a re-run writes the same
 bytes: feedgen's own "now" defaults (feed updated/lastBuildDate, entry updated) are overridden.
 Text is stripped of characters XML 1.0 cannot hold (a control character in a title would
-otherwise abort the whole feed); feedgen escapes the rest.
+otherwise abort the whole feed); summaries and contents are escaped HTML (type="html"), which
+feedgen XML-escapes once more, so `<description>`/`content:encoded` never carry live markup.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 def xml_text(value: Any) -> str:
     return _XML_BAD.sub("", str(value or ""))
+
+
+def html_summary(text: str) -> str:
+    """A summary as escaped HTML (type="html"): RSS readers treat <description> as HTML, so plain
+    text holding `<script>` would become live markup there."""
+    return escape(xml_text(text), quote=False)
 
 
 def day_time(day: str) -> datetime:
@@ -80,7 +87,7 @@ def digest_feeds(days: list[dict[str, Any]], site_title: str = "AI 뉴스", site
         fe.published(day_time(day))
         fe.updated(day_time(day))
         top = " · ".join(xml_text(i.get("title")) for i in items[:3])
-        fe.summary(xml_text(f"{len(items)}건: {top}" if items else "기사 없음"))
+        fe.summary(html_summary(f"{len(items)}건: {top}" if items else "기사 없음"), type="html")
         fe.content(_items_html(items), type="html")
         fe.guid(f"{ID_BASE}:digest:{day}", permalink=False)
     return _both(fg, site_url, "rss.xml")
@@ -92,7 +99,7 @@ def story_feeds(days: list[dict[str, Any]], site_title: str = "AI 뉴스", site_
     latest: dict[str, tuple[str, dict[str, Any]]] = {}
     for data in sorted(days, key=lambda d: d["day"]):
         for item in data.get("items") or []:
-            key = str((item.get("story") or {}).get("id") or f"url:{item.get('url')}")
+            key = str((item.get("story") or {}).get("id") or _lone_key(item))
             latest[key] = (data["day"], item)
     ranked = sorted(latest.items(), key=lambda kv: (kv[1][0], -(kv[1][1].get("rank") or 0), kv[0]), reverse=True)
     ranked = ranked[:limit]
@@ -108,10 +115,16 @@ def story_feeds(days: list[dict[str, Any]], site_title: str = "AI 뉴스", site_
         fe.published(day_time(day))
         fe.updated(day_time(day))
         summary = story.get("summary") or item.get("summary") or []
-        fe.summary(xml_text(" ".join(str(s) for s in summary[:3]) or item.get("title")))
+        fe.summary(html_summary(" ".join(str(s) for s in summary[:3]) or item.get("title")), type="html")
         fe.content(_items_html([item] + list(item.get("others") or [])), type="html")
         fe.guid(f"{ID_BASE}:story:{xml_text(key)}", permalink=False)
     return _both(fg, site_url, "stories.rss.xml")
+
+
+def _lone_key(item: dict[str, Any]) -> str:
+    """A lone article's entry id: its link, or its title when it has no web link (a file, a refused
+    URL); never the store's row id, which differs between a run and its re-run."""
+    return f"url:{item['url']}" if item.get("url") else f"title:{item.get('title')}"
 
 
 def _both(fg: FeedGenerator, site_url: str, rss_rel: str) -> tuple[str, str]:

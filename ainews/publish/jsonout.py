@@ -17,6 +17,7 @@ from typing import Any
 
 from ainews.models import Article, Digest, DigestItem, Story
 from ainews.publish import markdown
+from ainews.sanitize import clean_value
 from ainews.urltrust import clean_web_url, page_reference
 
 log = logging.getLogger(__name__)
@@ -100,10 +101,9 @@ def _excluded_dict(item: DigestItem) -> dict[str, Any]:
 def digest_to_dict(digest: Digest, emoji_for: Callable[[str], str] | None = None) -> dict[str, Any]:
     """The JSON document for one day (see SCHEMA_DOC)."""
     emoji_for = emoji_for or (lambda _name: markdown.DEFAULT_EMOJI)
-    titles = [it.article.title or "(제목 없음)" for it in digest.items]
-    anchors = markdown.unique_anchors(titles)
-    items = [item_dict(it, i, anc, emoji_for) for i, (it, anc) in enumerate(zip(digest.items, anchors,
-                                                                                 strict=True), 1)]
+    anchors = markdown.digest_anchors(digest.items)
+    items = [clean_value(item_dict(it, i, anc, emoji_for))
+             for i, (it, anc) in enumerate(zip(digest.items, anchors, strict=True), 1)]
     return {
         "schema": SCHEMA, "day": digest.day.isoformat(),
         "title": f"🤖 AI 뉴스 - {markdown.korean_date(digest.day)}",

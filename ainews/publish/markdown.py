@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ainews.models import KST, Article, Digest, DigestItem, Imported, is_web_url
+from ainews.sanitize import TITLE_CHARS, clean_line, clean_text
 
 TOC_START, TOC_END = "<!-- TOC_START -->", "<!-- TOC_END -->"
 TOC_TITLE_CHARS = 60
@@ -23,38 +24,51 @@ DEFAULT_EMOJI = "📌"
 METHOD_LABELS = {"extractive": "추출 요약", "llm": "LLM 요약"}
 OVERVIEW_TITLE = "**📰 오늘의 요약**"
 OVERVIEW_LINE_CHARS = 90
+UPDATE_MARK = "🔄 후속"
 
 
 # --- escaping ---------------------------------------------------------------------------------
 
-_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]|#~])")
+# CommonMark punctuation that can start a link, image, emphasis, code, heading, table or strike;
+# `<`, `>` and `&` become entities (raw HTML and autolinks are then impossible).
+_MD_SPECIALS = re.compile(r"([\\`*_\[\]()!|#~])")
+_MD_ESCAPED = re.compile(r"\\([\\`*_\[\]()!|#~])")
+
+
+def escape_md(text: str) -> str:
+    """The one escaping of web-sourced text for Markdown: control/bidi characters stripped, HTML
+    inert, and every character that could make a link, image or other syntax backslash-escaped."""
+    return _MD_SPECIALS.sub(r"\\\1", html.escape(clean_text(text), quote=False))
+
+
+def unescape_md(text: str) -> str:
+    return html.unescape(_MD_ESCAPED.sub(r"\1", text))
 
 
 def escape_inline(text: str) -> str:
     """One line of web text safe for a heading, link label or table-like meta line."""
-    text = re.sub(r"\s+", " ", text).strip()
-    return _INLINE_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
+    return escape_md(re.sub(r"\s+", " ", text).strip())
 
 
 def unescape_inline(text: str) -> str:
-    return html.unescape(re.sub(r"\\([\\`*_\[\]|#~])", r"\1", text)).strip()
+    return unescape_md(text).strip()
 
 
 def escape_block(text: str) -> str:
-    """Multi-line web text for inside <details>: HTML inert, no line starts Markdown syntax."""
+    """Multi-line web text for inside <details>: inert, and no line starts Markdown block syntax."""
     lines = []
     for line in text.splitlines():
-        line = html.escape(line.strip(), quote=False).replace("`", "&#96;").replace("|", "&#124;")
-        line = re.sub(r"^([#=~+*-])", r"\\\1", line)
+        line = escape_md(line.strip()).replace("\\`", "&#96;").replace("\\|", "&#124;")
+        line = re.sub(r"^([=+*-])", r"\\\1", line)
         line = re.sub(r"^(\d+)([.)])", r"\1\\\2", line)
         lines.append(line)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def unescape_block(text: str) -> str:
-    text = re.sub(r"(?m)^\\([#=~+*-])", r"\1", text)
+    text = re.sub(r"(?m)^\\([=+*-])", r"\1", text)
     text = re.sub(r"(?m)^(\d+)\\([.)])", r"\1\2", text)
-    return html.unescape(text).strip()
+    return unescape_md(text).strip()
 
 
 def anchor(title: str) -> str:
@@ -76,6 +90,16 @@ def unique_anchors(titles: list[str]) -> list[str]:
         out.append(base if count == 0 else f"{base}-{count}")
         seen[base] = count + 1
     return out
+
+
+def item_title(item: DigestItem) -> str:
+    """The heading's title: cleaned, one line, capped (the store does this too; defence in depth)."""
+    return clean_line(item.article.title, TITLE_CHARS) or "(제목 없음)"
+
+
+def digest_anchors(items: list[DigestItem]) -> list[str]:
+    """Each item's anchor as GitHub computes it from the rendered heading, marker text included."""
+    return unique_anchors([item_title(it) + (f" {UPDATE_MARK}" if it.is_update else "") for it in items])
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -108,8 +132,8 @@ def render_digest(
 ) -> str:
     """Markdown for one day. `preface` lines (e.g. 오늘의 요약) go between the title and the TOC."""
     emoji_for = emoji_for or (lambda _name: DEFAULT_EMOJI)
-    titles = [it.article.title or "(제목 없음)" for it in digest.items]
-    anchors = unique_anchors(titles)
+    titles = [item_title(it) for it in digest.items]
+    anchors = digest_anchors(digest.items)
     out = [f"# 🤖 AI 뉴스 - {korean_date(digest.day)}", ""]
     if preface:
         out += [*preface, ""]
@@ -139,7 +163,7 @@ def render_item(item: DigestItem, title: str, emoji_for: Callable[[str], str], b
     day, category, company, source, tags = _meta_fields(item, emoji_for)
     summary, method = item_summary(item)
     label = "**💡 요약**" + (f" <sub>{METHOD_LABELS[method]}</sub>" if method in METHOD_LABELS else "")
-    heading = escape_inline(title) + (" <sub>🔄 후속</sub>" if item.is_update else "")
+    heading = escape_inline(title) + (f" <sub>{UPDATE_MARK}</sub>" if item.is_update else "")
     lines = [
         f"### {heading}",
         "",

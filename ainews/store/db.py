@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ainews.models import KST, Analysis, Article, Imported, Story
+from ainews.sanitize import sanitize_article
 from ainews.store.schema import (
     ArticleRow,
     DeliveryRow,
@@ -158,6 +159,7 @@ class Store:
     def upsert_article(self, article: Article) -> tuple[int, bool]:
         """Store an article once per key. Returns (id, created). A changed page updates the row
         and clears its analysis so it is analyzed again; an unchanged one is left alone."""
+        sanitize_article(article)  # no control/bidi characters or 500k-character titles in any output
         now = _utcnow()
         article = web_urls_only(article)
         with self.session() as s:

@@ -29,6 +29,7 @@ from ainews.models import KST, Article, DigestItem, Story, now_kst
 from ainews.store import Store
 from ainews.store import search as S
 from ainews.urltrust import clean_web_url, page_reference
+from ainews.web import guards
 from ainews.web.charts import color, line_chart, sparkline
 
 log = logging.getLogger(__name__)
@@ -121,9 +122,10 @@ def parse_date(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         return None
+    return guards.in_range(day, value)
 
 
 @dataclass
@@ -259,6 +261,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
     app = FastAPI(title="ainews", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   description="Korean AI news: articles, stories, search and trends (read-only).")
     app.state.web = web
+    app.add_middleware(guards.SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True)
@@ -326,7 +329,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
                       company: FilterParam = None, outlet: FilterParam = None,
                       date_from: Annotated[str | None, Query(alias="from", max_length=20)] = None,
                       date_to: Annotated[str | None, Query(alias="to", max_length=20)] = None,
-                      offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+                      offset: guards.Offset = 0) -> HTMLResponse:
         web.maybe_sync()
         f = filters_from(category, topic, company, outlet, date_from, date_to)
         page = 30
@@ -357,7 +360,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
         return render(request, "story.html", t=timeline)
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, article_id: int) -> HTMLResponse:
+    def article_page(request: Request, article_id: guards.RowId) -> HTMLResponse:
         article = store.get_article(article_id)
         if article is None:
             raise HTTPException(404, "기사를 찾을 수 없습니다")
@@ -383,7 +386,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
                      date_from: Annotated[str | None, Query(alias="from")] = None,
                      date_to: Annotated[str | None, Query(alias="to")] = None,
                      limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                     offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+                     offset: guards.Offset = 0) -> list[dict[str, Any]]:
         """Articles, newest first, narrowed by any combination of filters."""
         for name, value in (("date", date_), ("from", date_from), ("to", date_to)):
             if value and parse_date(value) is None:
@@ -393,7 +396,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
         return [article_out(a) for a in S.list_articles(store, f, limit, offset)]
 
     @app.get("/api/articles/{article_id}", response_model=ArticleDetailOut, tags=["api"])
-    def api_article(article_id: int) -> dict[str, Any]:
+    def api_article(article_id: guards.RowId) -> dict[str, Any]:
         a = store.get_article(article_id)
         if a is None:
             raise HTTPException(404, "article not found")
@@ -413,7 +416,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
 
     @app.get("/api/stories", response_model=list[StoryOut], tags=["api"])
     def api_stories(limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                    min_members: Annotated[int, Query(ge=1)] = 2) -> list[dict[str, Any]]:
+                    min_members: guards.Count = 2) -> list[dict[str, Any]]:
         """Stories followed across days and outlets, most recently active first."""
         stories = [s for s in store.stories() if len(s.member_ids) >= min_members]
         stories.sort(key=lambda s: s.last_seen or s.first_seen or now_kst(), reverse=True)

@@ -67,3 +67,15 @@ def test_extract_cp949_page_with_wrong_content_type_charset() -> None:
     assert a.extraction_ok, a.extraction_reason
     assert a.title.startswith("[국감]소비자 80%")
     assert "\ufffd" not in a.body
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_with_bom_is_decoded(codec: str) -> None:
+    page = ("<html><head><title>오픈AI 발표</title></head><body><article><p>"
+            + "오픈AI가 새 인공지능 모델을 공개했다. 한국어 성능이 좋아졌다고 밝혔다. " * 8
+            + "</p></article></body></html>")
+    bom = b"\xff\xfe" if codec.endswith("le") else b"\xfe\xff"
+    content = bom + page.encode(codec)
+    assert decode(content) == page
+    article = extract(RawPage(url="https://news.example/a", content=content, content_type="text/html"))
+    assert article.title == "오픈AI 발표" and "새 인공지능 모델" in article.body
