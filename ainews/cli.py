@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ainews import pipeline
+from ainews import cli_daily, pipeline
 from ainews.collect.local import InputError
 from ainews.config import ConfigError, Settings, load_settings
 from ainews.store import RunLocked, Store
@@ -399,6 +399,9 @@ def _print_run_report(report: pipeline.RunReport, as_json: bool) -> None:
         color = {"sent": "green", "failed": "red"}.get(outcome.status, "dim")
         detail = f": {outcome.error}" if outcome.error else ""
         err.print(f"deliver {outcome.channel}: [{color}]{outcome.status}[/{color}]{detail}", highlight=False)
+    for alert in report.alerts:
+        detail = f": {alert.error}" if alert.error else ""
+        err.print(f"alert {alert.watch} → {alert.channel}: {alert.status} ({alert.story}){detail}", highlight=False)
 
 
 @app.command("publish")
@@ -477,6 +480,8 @@ def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
                     transient=True, disable=not err.is_terminal)
 
+
+cli_daily.register(app, state, user_errors)  # `init` and `watches`
 
 if __name__ == "__main__":
     app()
