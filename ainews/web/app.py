@@ -28,6 +28,7 @@ from ainews.config import Settings
 from ainews.models import KST, Article, DigestItem, Story, now_kst
 from ainews.store import Store
 from ainews.store import search as S
+from ainews.web.cache import CacheMiddleware, PageCache
 from ainews.web.charts import color, line_chart, sparkline
 
 log = logging.getLogger(__name__)
@@ -255,6 +256,8 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
     app = FastAPI(title="ainews", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   description="Korean AI news: articles, stories, search and trends (read-only).")
     app.state.web = web
+    app.state.page_cache = PageCache()  # answers keyed by the store's change fingerprint (web/cache.py)
+    app.add_middleware(CacheMiddleware, store=store, cache=app.state.page_cache)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True)
