@@ -1,5 +1,5 @@
 """Accessibility: axe-core (shipped inside axe-playwright-python; nothing downloaded) in Debian's
-Chromium finds no serious or critical violation on any page type of the web app or the static site."""
+Chromium finds no moderate, serious or critical violation on any page type of the web app or the static site."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from ainews.store import Store
 
 pytestmark = pytest.mark.browser
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python missing")
-BLOCKING = {"serious", "critical"}
+BLOCKING = {"moderate", "serious", "critical"}  # the landmark and heading-order fixes stay fixed
 
 
 @pytest.fixture
