@@ -30,6 +30,7 @@ from ainews.store import Store
 from ainews.store import search as S
 from ainews.web.cache import CacheMiddleware, PageCache
 from ainews.web.charts import color, line_chart, sparkline
+from ainews.web.timefmt import machine_when, when
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -264,6 +265,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
     templates = Jinja2Templates(env=env)
     env.filters["safe_url"] = safe_url
     env.filters["kst"] = lambda d, fmt="%Y-%m-%d %H:%M": d.astimezone(KST).strftime(fmt) if d else ""
+    env.filters.update(when=when, machine_when=machine_when)  # no "00:00" for a time nobody knows
     env.globals.update(site_title=settings.web.site_title, weekdays=WEEKDAYS, sparkline=sparkline,
                        chart_color=color)
 
