@@ -208,3 +208,59 @@ def test_redacted_logs_hide_the_webhook(caplog: pytest.LogCaptureFixture) -> Non
             caplog.at_level(logging.INFO, logger="httpx"):
         logging.getLogger("httpx").info("POST %s", "https://hooks.example/secret-123")
     assert "secret-123" not in caplog.text and "***" in caplog.text
+
+
+UPSTAGE_PAGE = ("<!doctype html><html lang='ko'><head><meta charset='utf-8'><title>{title}</title>"
+                "<meta property='og:title' content='{title}'>"
+                "<meta property='article:published_time' content='2026-01-20T08:0{n}:00+09:00'></head>"
+                "<body><article><h1>{title}</h1>{body}</article></body></html>")
+FEED_ITEMS = [
+    ("업스테이지, 새 거대언어모델 솔라 공개",
+     "업스테이지가 20일 새 거대언어모델 솔라를 공개했다. 이 인공지능 모델은 한국어 이해와 추론 능력이 크게 "
+     "좋아졌다고 회사는 밝혔다. 회사는 기업용 API로 먼저 제공하고 공공기관과도 협력할 계획이다."),
+    ("네이버, 하이퍼클로바X 인공지능 업데이트",
+     "네이버가 초거대 인공지능 하이퍼클로바X의 새 버전을 내놓았다. 한국어 이해 능력과 검색 연동 기능이 "
+     "강화됐고, 중소기업을 위한 전용 요금제도 함께 선보였다고 네이버클라우드는 밝혔다."),
+]
+
+
+def _serve_feed(server: HTTPServer) -> None:
+    server.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    items = ""
+    for n, (title, body) in enumerate(FEED_ITEMS):
+        url = server.url_for(f"/news/{n}.html")
+        paragraphs = "".join(f"<p>{s}다.</p>" for s in body.split("다. ") if s)
+        server.expect_request(f"/news/{n}.html").respond_with_data(
+            UPSTAGE_PAGE.format(title=title, n=n, body=paragraphs), content_type="text/html")
+        items += (f"<item><title>{title}</title><link>{url}</link><guid>{url}</guid>"
+                  f"<pubDate>Tue, 20 Jan 2026 08:0{n}:00 +0900</pubDate></item>")
+    server.expect_request("/rss.xml").respond_with_data(
+        f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>테스트</title>{items}"
+        "</channel></rss>",
+        content_type="application/rss+xml")
+
+
+def test_ainews_run_twice_sends_one_alert(tmp_path: Path, httpserver: HTTPServer,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    hook = Hook(httpserver)
+    _serve_feed(httpserver)
+    monkeypatch.setenv("ALERT_TEST_SLACK", httpserver.url_for(HOOK))
+    config = tmp_path / "config.toml"
+    config.write_text('[http]\nper_host_delay = 0.0\nretries = 0\ntimeout = 5.0\n'
+                      '[delivery.slack]\nwebhook_url_env = "ALERT_TEST_SLACK"\n'
+                      '[[watch]]\nname = "업스테이지"\nterms = ["업스테이지", "솔라"]\nchannels = ["slack"]\n',
+                      encoding="utf-8")
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "테스트"\nurl = "{httpserver.url_for("/rss.xml")}"\nkind = "feed"\n',
+                       encoding="utf-8")
+    args = ["--db", str(tmp_path / "a.db"), "--config", str(config), "run", "--sources", str(sources),
+            "--allow-private", "--date", "2026-01-20", "--out", str(tmp_path / "out"), "--json"]
+    first = runner.invoke(app, args, catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert [(a["watch"], a["status"]) for a in report["alerts"]] == [("업스테이지", "sent")]
+    assert len(hook.alerts) == 1 and "솔라 공개" in hook.alerts[0]["text"]
+    assert len(hook.payloads) == 2  # the digest and the alert, separately
+    second = runner.invoke(app, args, catch_exceptions=False)
+    assert second.exit_code == 0 and json.loads(second.stdout)["alerts"] == []
+    assert len(hook.payloads) == 2  # nothing sent twice
