@@ -8,6 +8,7 @@ writes. Reading it is one primary-key lookup.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,9 +29,19 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+# bookkeeping no page shows: writes there (the work queue's claims above all) never touch the counter,
+# so concurrent workers do not queue up behind its row lock on PostgreSQL
+UNSHOWN = frozenset({TABLE, "jobs", "fetch_cache", "seen_entries", "source_health", "deliveries", "llm_cache",
+                     "watch_alerts", "alembic_version"})
+_TARGET = re.compile(
+    r'^\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|replace\s+into|merge\s+into)\s+"?(\w+)', re.I)
+
+
 def _note_write(conn: Connection, _cursor: Any, statement: str, *_rest: Any) -> None:
-    head = statement.lstrip()[:40].lower()
-    if head.startswith(WRITES) and TABLE not in head:
+    if not statement.lstrip()[:8].lower().startswith(WRITES):
+        return
+    target = _TARGET.match(statement[:200])
+    if target is None or target.group(1).lower() not in UNSHOWN:
         conn.info[_FLAG] = True
 
 

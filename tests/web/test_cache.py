@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from ainews.models import Story
 from ainews.store import Store
 from ainews.store.changes import fingerprint
 from ainews.store.search import SearchIndex
@@ -85,11 +86,16 @@ def test_fingerprint_moves_with_writes_only(tmp_path: Path) -> None:
     store.days()  # reads change nothing
     assert fingerprint(store.engine) == start
     with store.engine.begin() as conn:  # Core writes count too (the search index writes this way)
-        conn.execute(text("INSERT INTO llm_cache (key, response, created_at) VALUES ('k', '[]', '2026-01-01')"))
+        conn.execute(text("INSERT INTO stories (id, title, representative_id, member_ids, summary) "
+                          "VALUES ('s', 't', 1, '[]', '[]')"))
     moved = fingerprint(store.engine)
     assert moved[0] == start[0] + 1 and moved[1] is not None
     with pytest.raises(RuntimeError), store.session() as s:
-        s.execute(text("DELETE FROM llm_cache"))
+        s.execute(text("DELETE FROM stories"))
         raise RuntimeError("rolled back")
     assert fingerprint(store.engine) == moved
+    store.llm_cache_put("k", ["a"])  # bookkeeping no page shows (cache, queue, delivery log) is not a change
+    assert fingerprint(store.engine) == moved
+    store.save_story(Story(id="s2", title="두 번째", representative_id=1))
+    assert fingerprint(store.engine)[0] == moved[0] + 1
     store.close()
