@@ -20,7 +20,7 @@ from ainews.models import Article
 from ainews.publish import deliver
 from ainews.publish.markdown import clip, safe_url
 from ainews.store import Store
-from ainews.store import alerts as log_
+from ainews.store import alerts as alert_log
 
 log = logging.getLogger(__name__)
 LOOKBACK_DAYS = 1  # the run's day and the one before: late-night news alerts too
@@ -131,7 +131,7 @@ def _alert_story(store: Store, settings: Settings, watch: WatchSettings, story: 
         if channel not in ready:
             outcomes.append(AlertOutcome(watch.name, story, channel, "not-configured"))
             continue
-        if log_.alert_status(store, watch.name, story, channel) == "sent":
+        if alert_log.alert_status(store, watch.name, story, channel) == "sent":
             continue
         try:
             send_alert(settings, channel, Alert.of(watch, article), env)
@@ -139,9 +139,9 @@ def _alert_story(store: Store, settings: Settings, watch: WatchSettings, story: 
             message = deliver.redact(f"{type(exc).__name__}: {exc}" if not isinstance(exc, deliver.DeliveryError)
                                      else str(exc), secrets)
             log.warning("watch alert %s to %s failed: %s", watch.name, channel, message)
-            log_.record_alert(store, watch.name, story, channel, article.id or 0, message)
+            alert_log.record_alert(store, watch.name, story, channel, article.id or 0, message)
             outcomes.append(AlertOutcome(watch.name, story, channel, "failed", message))
             continue
-        log_.record_alert(store, watch.name, story, channel, article.id or 0, None)
+        alert_log.record_alert(store, watch.name, story, channel, article.id or 0, None)
         outcomes.append(AlertOutcome(watch.name, story, channel, "sent"))
     return outcomes
