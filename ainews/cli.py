@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ainews import cli_templates, pipeline
+from ainews import cli_daily, cli_templates, pipeline
 from ainews.collect.local import InputError
 from ainews.config import ConfigError, Settings, load_settings
 from ainews.redact import install_log_filter, redact, redact_any, remember_settings
@@ -390,6 +390,9 @@ def _print_run_report(report: pipeline.RunReport, as_json: bool) -> None:
         color = {"sent": "green", "failed": "red"}.get(outcome.status, "dim")
         detail = f": {escape(redact(outcome.error))}" if outcome.error else ""
         err.print(f"deliver {outcome.channel}: [{color}]{outcome.status}[/{color}]{detail}", highlight=False)
+    for alert in report.alerts:
+        detail = f": {alert.error}" if alert.error else ""
+        err.print(f"alert {alert.watch} → {alert.channel}: {alert.status} ({alert.story}){detail}", highlight=False)
 
 
 @app.command("publish")
@@ -470,6 +473,7 @@ def _progress() -> Progress:
 
 
 cli_templates.register(app, state, user_errors)
+cli_daily.register(app, state, user_errors)  # `init` and `watches`
 
 if __name__ == "__main__":
     app()

@@ -72,19 +72,27 @@ class LlmSettings:
 
 
 @dataclass
-class SlackSettings:
+class ChannelFilter:
+    """What one channel's digest message holds: only these categories (empty: all), relevance floor."""
+
+    categories: list[str] = field(default_factory=list)
+    min_relevance: float = 0.0
+
+
+@dataclass
+class SlackSettings(ChannelFilter):
     webhook_url_env: str = ""
 
 
 @dataclass
-class TelegramSettings:
+class TelegramSettings(ChannelFilter):
     bot_token_env: str = ""
     chat_id: str = ""
     api_base: str = "https://api.telegram.org"
 
 
 @dataclass
-class EmailSettings:
+class EmailSettings(ChannelFilter):
     host: str = ""
     port: int = 587
     starttls: bool = True
@@ -99,6 +107,20 @@ class DeliverySettings:
     slack: SlackSettings = field(default_factory=SlackSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
+
+
+@dataclass
+class WatchSettings:
+    """`[[watch]]`: alert `channels` the moment an article matches `terms` or analysed `companies`."""
+
+    name: str = ""
+    terms: list[str] = field(default_factory=list)
+    companies: list[str] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+    ai_only: bool = True
+
+
+WATCH_CHANNELS = ("slack", "telegram", "email")
 
 
 @dataclass
@@ -122,6 +144,7 @@ class Settings:
     llm: LlmSettings = field(default_factory=LlmSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     web: WebSettings = field(default_factory=WebSettings)
+    watch: list[WatchSettings] = field(default_factory=list)
 
     @property
     def db_url(self) -> str:
@@ -144,7 +167,9 @@ def _merge(obj: Any, data: dict[str, Any], where: str) -> None:
         if key not in names:
             raise ConfigError(f"{where}: unknown setting '{key}'")
         current = getattr(obj, key)
-        if dataclasses.is_dataclass(current):
+        if key == "watch" and isinstance(obj, Settings):
+            obj.watch = parse_watches(value, where)
+        elif dataclasses.is_dataclass(current):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: [{key}] must be a table")
             _merge(current, value, f"{where}.{key}")
@@ -154,6 +179,31 @@ def _merge(obj: Any, data: dict[str, Any], where: str) -> None:
             raise ConfigError(f"{where}: '{key}' must be {type(current).__name__}")
         else:
             setattr(obj, key, float(value) if isinstance(current, float) else value)
+
+
+def parse_watches(value: Any, where: str) -> list[WatchSettings]:
+    """`[[watch]]` tables, each with a unique name, something to match and known channels."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"{where}: 'watch' must be [[watch]] tables")
+    watches: list[WatchSettings] = []
+    for number, table in enumerate(value, 1):
+        watch = WatchSettings()
+        _merge(watch, table, f"{where}.watch[{number}]")
+        label = f"{where}: watch '{watch.name or number}'"
+        if not all(isinstance(x, str) for x in watch.terms + watch.companies + watch.channels):
+            raise ConfigError(f"{label}: terms, companies and channels must be lists of strings")
+        if not watch.name.strip():
+            raise ConfigError(f"{where}: watch {number} needs a name")
+        if any(w.name == watch.name for w in watches):
+            raise ConfigError(f"{label} is defined twice")
+        if not any(t.strip() for t in watch.terms + watch.companies):
+            raise ConfigError(f"{label} needs terms or companies")
+        unknown = sorted(set(watch.channels) - set(WATCH_CHANNELS))
+        if unknown or not watch.channels:
+            raise ConfigError(f"{label}: channels must be some of {', '.join(WATCH_CHANNELS)}"
+                              + (f" (not {', '.join(unknown)})" if unknown else ""))
+        watches.append(watch)
+    return watches
 
 
 def load_settings(path: str | Path | None = None, db: str | None = None) -> Settings:

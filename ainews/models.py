@@ -118,6 +118,15 @@ class Article:
     def day(self) -> date | None:
         return self.published_at.astimezone(KST).date() if self.published_at else None
 
+    @property
+    def time_known(self) -> bool:
+        """False for a date without a time (old digest items, pages dated to the day or filed under an
+        assumed date): they are stored at 00:00:00 KST, which must never be shown as a time."""
+        if self.published_at is None or self.date_assumed:
+            return False
+        local = self.published_at.astimezone(KST)
+        return (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0)
+
 
 def is_web_url(url: str | None) -> bool:
     """An http(s) address (the only kind we fetch or link to)."""

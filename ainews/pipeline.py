@@ -376,12 +376,14 @@ class RunReport:
     analyzed: int = 0
     published: PublishResult | None = None
     deliveries: list[Any] = field(default_factory=list)
+    alerts: list[Any] = field(default_factory=list)  # watch alerts (publish/alerts.py)
     errors: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"day": self.day.isoformat(), "collect": self.collect, "analyzed": self.analyzed,
                 "published": self.published.to_json() if self.published else None,
-                "deliveries": [o.to_json() for o in self.deliveries], "errors": list(self.errors)}
+                "deliveries": [o.to_json() for o in self.deliveries],
+                "alerts": [o.to_json() for o in self.alerts], "errors": list(self.errors)}
 
 
 def run(settings: Settings, store: Store, day: date | None = None, out_dir: Path | None = None,
@@ -421,7 +423,20 @@ def _run_locked(settings: Settings, store: Store, report: RunReport, out_dir: Pa
     if deliver:
         step("deliver")
         report.deliveries = deliver_day(store, settings, report.day, out_dir, site_url)
+        report.alerts = send_alerts(store, settings, report)
     return report
+
+
+def send_alerts(store: Store, settings: Settings, report: RunReport) -> list[Any]:
+    """Watch alerts for what this run stored; a failure is reported, never fatal."""
+    from ainews.publish.alerts import send_watch_alerts
+
+    try:
+        return send_watch_alerts(store, settings, report.day)
+    except Exception as exc:  # noqa: BLE001 - alerts must not undo a published run
+        log.exception("watch alerts failed")
+        report.errors.append(f"alerts: {_one_line(exc)}")
+        return []
 
 
 def publish_demo(store: Store, settings: Settings, out_dir: Path) -> list[Path]:

@@ -5,7 +5,9 @@ built), starts the real server (`python -m ainews.cli serve`, uvicorn, 127.0.0.1
 drives it with a bounded async httpx load generator: for each page type (index, search, story) 50
 clients send requests back to back for a fixed time or up to a request cap, whichever comes first.
 Any non-200 answer or transport error counts as an error. The server and the generator share the
-machine's cores, so the numbers are a floor; the load average is printed first.
+machine's cores, so the numbers are a floor; the load average is printed first. Then the day page
+against a static file of the same app at 8 clients (pages are cached by the store's change
+fingerprint, web/cache.py; goal: the static file at most 3× the day page's rate).
 
 Environment: AINEWS_BENCH_SERVE_ARTICLES (default 5000), AINEWS_BENCH_SERVE_SECONDS per page type
 (default 10), AINEWS_BENCH_SERVE_CLIENTS (default 50), AINEWS_BENCH_SERVE_MAX (request cap per page
@@ -36,6 +38,7 @@ from ainews.web.devdata import bulk_insert, generate_articles, load_corpus
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ["카카오", "오픈AI", "엔비디아 반도체", "AI 에이전트", "네이버 AI 검색", "데이터센터", "삼성전자의",
            "투자 유치"]
+DAY_CLIENTS = 8
 STORIES = 200  # generated stories of 4-12 members, besides the dev corpus's own
 
 
@@ -176,6 +179,7 @@ def run(tmp: Path, n: int, seconds: float, clients: int, cap: int) -> int:
             if r.errors:
                 failed += 1
                 print(f"  statuses: {r.statuses}")
+        failed += compare_day_and_static(base, seconds, cap)
         return 1 if failed else 0
     finally:
         proc.terminate()
@@ -184,6 +188,27 @@ def run(tmp: Path, n: int, seconds: float, clients: int, cap: int) -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def compare_day_and_static(base: str, seconds: float, cap: int, clients: int = DAY_CLIENTS) -> int:
+    """The day page (cached by the store's change fingerprint) against a static file of the same app."""
+    day = httpx.get(base + "/api/days", timeout=60).json()[-1]["day"]
+    pages = {f"day `/day/{day}`": [f"/day/{day}"], "static `/static/style.css`": ["/static/style.css"]}
+    for paths in pages.values():
+        httpx.get(base + paths[0], timeout=60)
+    print(f"\n{clients} concurrent clients: the day page against a static file of the same app\n")
+    print("| page | requests | req/s | p50 ms | p95 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
+    rates, failed = [], 0
+    for name, paths in pages.items():
+        r = asyncio.run(load(base, paths, clients, seconds, cap))
+        done = len(r.latencies) + r.errors
+        rates.append(done / r.seconds)
+        failed += bool(r.errors)
+        print(f"| {name} | {done} | {rates[-1]:.0f} | {statistics.median(r.latencies or [0]):.0f} | "
+              f"{percentile(r.latencies, 95):.0f} | {r.errors} |", flush=True)
+    print(f"\nstatic/day ratio: {rates[1] / rates[0]:.2f} (goal ≤ 3)")
+    return failed
 
 
 def main() -> int:

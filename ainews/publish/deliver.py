@@ -14,7 +14,8 @@ import logging
 import os
 import smtplib
 import ssl
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
@@ -24,8 +25,9 @@ from typing import Any
 import httpx
 
 from ainews.config import EmailSettings, Settings
+from ainews.publish.channel_filter import for_channel
 from ainews.publish.markdown import clip, safe_url
-from ainews.redact import install_log_filter, redact, remember, remember_settings
+from ainews.redact import configured_secrets, install_log_filter, redact, remember, remember_settings
 from ainews.store import Store
 
 log = logging.getLogger(__name__)
@@ -299,11 +301,12 @@ def _deliver(store: Store, settings: Settings, data: dict[str, Any], site_url: s
         if store.delivery_status(channel.name, day) == "sent":
             outcomes.append(Outcome(channel.name, "already-sent"))
             continue
-        if not data.get("items"):
+        mine = for_channel(data, settings, channel.name)  # [delivery.<channel>] categories, min_relevance
+        if not mine.get("items"):
             outcomes.append(Outcome(channel.name, "empty"))  # not logged: a later run may have news
             continue
         try:
-            channel.send(settings, data, site_url, env)
+            channel.send(settings, mine, site_url, env)
         except Exception as exc:  # noqa: BLE001 - a channel's failure is reported, never fatal
             message = redact(str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}")
             log.warning("delivery to %s failed: %s", channel.name, message)
@@ -313,3 +316,11 @@ def _deliver(store: Store, settings: Settings, data: dict[str, Any], site_url: s
         store.record_delivery(channel.name, day, None)
         outcomes.append(Outcome(channel.name, "sent"))
     return outcomes
+
+
+@contextmanager
+def redacted_logs(settings: Settings, env: Mapping[str, str]) -> Iterator[list[str]]:
+    """Every delivery secret masked in every log (redact.py's one filter) while open; yields the secrets."""
+    remember_settings(settings, env)
+    install_log_filter()
+    yield configured_secrets(settings, env)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ainews.models import KST, Analysis, Article, Imported, Story
 from ainews.sanitize import sanitize_article
+from ainews.store import changes
 from ainews.store.schema import (
     ArticleRow,
     DeliveryRow,
@@ -107,6 +108,7 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         with self.exclusive("migrate", wait=True):
             migrate(self.engine)
+        changes.track(self.engine)  # the change fingerprint caches key on (store/changes.py)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

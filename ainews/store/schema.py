@@ -197,3 +197,26 @@ class UserSourceRow(Base):
     max_items: Mapped[int | None] = mapped_column(Integer)
     html_url: Mapped[str | None] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column(DateTime)
+class WatchAlertRow(Base):
+    """One row per (watch, story, channel): a story alerts a watch's channel once."""
+
+    __tablename__ = "watch_alerts"
+
+    watch: Mapped[str] = mapped_column(String(200), primary_key=True)
+    story_key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(40), primary_key=True)
+    article_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class StoreChangeRow(Base):
+    """One row whose counter every write transaction bumps: the web cache's change fingerprint."""
+
+    __tablename__ = "store_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(DateTime)

@@ -30,7 +30,9 @@ from ainews.store import Store
 from ainews.store import search as S
 from ainews.urltrust import clean_web_url, page_reference
 from ainews.web import guards
+from ainews.web.cache import CacheMiddleware, PageCache
 from ainews.web.charts import color, line_chart, sparkline
+from ainews.web.timefmt import machine_when, when
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -261,13 +263,16 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
     app = FastAPI(title="ainews", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   description="Korean AI news: articles, stories, search and trends (read-only).")
     app.state.web = web
-    app.add_middleware(guards.SecurityHeaders)
+    app.state.page_cache = PageCache()  # answers keyed by the store's change fingerprint (web/cache.py)
+    app.add_middleware(CacheMiddleware, store=store, cache=app.state.page_cache)
+    app.add_middleware(guards.SecurityHeaders)  # outermost: 304s from the cache get the headers too
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True)
     templates = Jinja2Templates(env=env)
     env.filters["safe_url"] = safe_url
     env.filters["kst"] = lambda d, fmt="%Y-%m-%d %H:%M": d.astimezone(KST).strftime(fmt) if d else ""
+    env.filters.update(when=when, machine_when=machine_when)  # no "00:00" for a time nobody knows
     env.globals.update(site_title=settings.web.site_title, weekdays=WEEKDAYS, sparkline=sparkline,
                        chart_color=color)
 

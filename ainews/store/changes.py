@@ -1,0 +1,72 @@
+"""The store's change fingerprint: one counter row bumped by every transaction that wrote anything.
+
+Caches (the web app's rendered pages and API answers) key on it. It is bumped inside the writing
+transaction itself, by engine events, so it covers ORM sessions and Core statements alike (the
+search index writes through Core), works on SQLite and PostgreSQL, and moves when another process
+writes. Reading it is one primary-key lookup.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Integer, bindparam, event, text
+from sqlalchemy.engine import Connection, Engine
+
+WRITES = ("insert", "update", "delete", "replace", "merge")
+TABLE = "store_changes"
+_NOW = bindparam("now", type_=DateTime())
+_BUMP = text(f"UPDATE {TABLE} SET counter = counter + 1, changed_at = :now WHERE id = 1").bindparams(_NOW)
+_FIRST = text(f"INSERT INTO {TABLE} (id, counter, changed_at) VALUES (1, 1, :now)").bindparams(_NOW)
+_READ = text(f"SELECT counter, changed_at FROM {TABLE} WHERE id = 1").columns(counter=Integer(),
+                                                                            changed_at=DateTime())
+_FLAG = "ainews_wrote"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# bookkeeping no page shows: writes there (the work queue's claims above all) never touch the counter,
+# so concurrent workers do not queue up behind its row lock on PostgreSQL
+UNSHOWN = frozenset({TABLE, "jobs", "fetch_cache", "seen_entries", "source_health", "deliveries", "llm_cache",
+                     "watch_alerts", "alembic_version"})
+_TARGET = re.compile(
+    r'^\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|replace\s+into|merge\s+into)\s+"?(\w+)', re.I)
+
+
+def _note_write(conn: Connection, _cursor: Any, statement: str, *_rest: Any) -> None:
+    if not statement.lstrip()[:8].lower().startswith(WRITES):
+        return
+    target = _TARGET.match(statement[:200])
+    if target is None or target.group(1).lower() not in UNSHOWN:
+        conn.info[_FLAG] = True
+
+
+def _bump(conn: Connection) -> None:
+    if conn.info.pop(_FLAG, False):
+        now = _now()
+        if conn.execute(_BUMP, {"now": now}).rowcount == 0:
+            conn.execute(_FIRST, {"now": now})
+        conn.info.pop(_FLAG, None)
+
+
+def _forget(conn: Connection) -> None:
+    conn.info.pop(_FLAG, None)
+
+
+def track(engine: Engine) -> None:
+    """Bump the counter in every transaction on `engine` that wrote a row."""
+    if not event.contains(engine, "commit", _bump):
+        event.listen(engine, "before_cursor_execute", _note_write)
+        event.listen(engine, "commit", _bump)
+        event.listen(engine, "rollback", _forget)
+
+
+def fingerprint(engine: Engine) -> tuple[int, datetime | None]:
+    """(counter, last change in UTC): equal values mean nothing was written in between."""
+    with engine.connect() as conn:
+        row = conn.execute(_READ).first()
+    return (int(row[0]), row[1]) if row else (0, None)
