@@ -164,3 +164,17 @@ def test_worker_kills_a_page_past_the_deadline_and_completes_the_job(server, sto
     assert (report.done, report.failed) == (1, 0)
     [article] = list(store.iter_articles())
     assert article.extraction_reason.startswith("extraction took longer than 0.0")
+
+
+def test_run_goes_through_the_deadline(server, store, settings, tmp_path: Path) -> None:  # noqa: ANN001
+    settings.http.max_bytes = 16 * 1024 * 1024
+    settings.extract_timeout = 0.01
+    server.routes["/a/million.html"] = Response(body=pathological.million_paragraphs())
+    server.routes["/news.xml"] = Response(body=rss([("느린 기사", server.url("/a/million.html"))]))
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "hostile"\nurl = "{server.url("/news.xml")}"\n', encoding="utf-8")
+    report = pipeline.run(settings, store, out_dir=tmp_path / "out", sources=str(sources), allow_private=True,
+                          deliver=False)
+    assert report.collect["articles_new"] == 1 and not report.errors
+    [article] = list(store.iter_articles())
+    assert article.extraction_reason.startswith("extraction took longer than 0.0")
