@@ -88,6 +88,14 @@ def test_the_deadline_counts_cpu_so_a_starved_worker_gets_three_times_longer(ext
     assert not _alive(pid)
 
 
+def test_a_crashed_worker_is_reported_and_replaced(extractor: Extractor) -> None:
+    [pid] = extractor.worker_pids()
+    os.kill(pid, signal.SIGKILL)  # as a segfault in a parser would
+    article = extractor.extract_sync(_page(article_html("인공지능 기사")))
+    assert not article.extraction_ok and article.extraction_reason.startswith("extraction worker died")
+    assert extractor.extract_sync(_page(article_html("다음 인공지능 기사"))).extraction_ok
+
+
 def test_cli_extract_ends_with_a_reason(tmp_path: Path) -> None:
     page = tmp_path / "million.html"
     page.write_bytes(pathological.million_paragraphs())
