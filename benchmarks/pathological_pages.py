@@ -72,10 +72,10 @@ def measure(content: bytes, ctype: str, mode: str, cap: float) -> str:
         try:
             out, err = child.communicate(timeout=cap)
         except subprocess.TimeoutExpired:
-            hwm = _peak_mb(child.pid)
+            hwm, cpu = _peak_mb(child.pid), _cpu_seconds(child.pid)
             child.kill()
             child.communicate()
-            return f"> {cap:.0f} s (stopped), {hwm} peak RSS so far"
+            return f"> {cap:.0f} s wall (stopped; {cpu} CPU so far), {hwm} peak RSS so far"
     if child.returncode != 0:
         return "n/a (" + (err.strip().splitlines() or ["error"])[-1][:60] + ")"
     r = json.loads(out.strip().splitlines()[-1])
@@ -90,6 +90,14 @@ def _peak_mb(pid: int) -> str:
     except (OSError, StopIteration):
         return "?"
     return f"{int(line.split()[1]) / 1024:.0f} MB"
+
+
+def _cpu_seconds(pid: int) -> str:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return "?"
+    return f"{(int(fields[11]) + int(fields[12])) / 100:.1f} s"
 
 
 def main() -> int:

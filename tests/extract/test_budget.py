@@ -29,8 +29,8 @@ def test_a_million_paragraphs_are_cut_after_the_tag_budget() -> None:
 def test_deep_unclosed_nesting_is_flattened_keeping_the_text() -> None:
     text = pathological.deep_unclosed(20_000).decode()
     out, reason = bound_markup(text)
-    assert reason == "nesting deeper than 200 was flattened"
-    assert out.count("<div>") + out.count("<span>") + out.count("<b>") <= 200
+    assert reason == "nesting deeper than 64 was flattened"
+    assert out.count("<div>") + out.count("<span>") + out.count("<b>") <= 64
     assert "인공지능 기사 본문" in out
 
 
