@@ -34,9 +34,11 @@ def extract_generic(tree: LexborHTMLParser, text: str, metas: dict[str, str]) ->
     parsed.published_at = evidence.published_at(tree, metas, ld, visible)
     subtitles = marked_subtitles(tree) or heading_decks(tree, metas)
     element_names = evidence.byline_names(tree)  # before _body cleans byline boxes out of the block
-    raw_lines, paragraphs, method = _body(tree, text, ld)
+    blocks = ranked_blocks(tree)[:3]
+    decks = preceding_decks(blocks[0]) if blocks else []  # before _body cleans the blocks
+    raw_lines, paragraphs, method = _body(blocks, text, ld)
     if not subtitles:
-        subtitles = leading_decks(raw_lines)
+        subtitles = decks or leading_decks(raw_lines)
     parsed.subtitles = subtitles
     parsed.paragraphs = [p for p in paragraphs if p not in subtitles]
     parsed.raw_text, parsed.method = "\n".join(raw_lines), method
@@ -47,12 +49,12 @@ def extract_generic(tree: LexborHTMLParser, text: str, metas: dict[str, str]) ->
     return parsed
 
 
-def _body(tree: LexborHTMLParser, text: str, ld: dict) -> tuple[list[str], list[str], str]:
+def _body(blocks: list[LexborNode], text: str, ld: dict) -> tuple[list[str], list[str], str]:
     """(raw lines, clean paragraphs, method) of the first candidate that passes the gate, else the
     longest. trafilatura (the slowest) runs only when the DOM and JSON-LD candidates failed."""
     candidates: list[tuple[str, list[str], list[str]]] = []
-    for rank, block in enumerate(ranked_blocks(tree)[:3]):
-        raw = cut_at_end(block_lines(block))
+    for rank, block in enumerate(blocks):
+        raw = cut_at_end([ln for part in split_parts(block) for ln in block_lines(part)])
         paragraphs = trim(clean_paragraphs(raw))
         if rank == 0 or quality.check("\n\n".join(paragraphs))[0]:
             candidates.append(("generic:dom", raw, paragraphs))
@@ -68,6 +70,29 @@ def _body(tree: LexborHTMLParser, text: str, ld: dict) -> tuple[list[str], list[
     name, raw, paragraphs = next((c for c in candidates[-1:] if quality.check("\n\n".join(c[2]))[0]),
                                  max(candidates, key=lambda c: sum(len(p) for p in c[2])))
     return raw, paragraphs, name
+
+
+def split_parts(block: LexborNode) -> list[LexborNode]:
+    """An article split into sibling blocks of one class around ads and photos (`div.par` × 3): all
+    of them, in page order; else the block alone."""
+    cls = block.attributes.get("class")
+    if not cls or block.parent is None:
+        return [block]
+    parts = [c for c in block.parent.iter() if c.tag == block.tag and c.attributes.get("class") == cls]
+    return parts if len(parts) > 1 else [block]
+
+
+def preceding_decks(block: LexborNode) -> list[str]:
+    """A heading (h2–h4) right before the body block, holding short lines: the decks."""
+    cfg = evidence.vocabulary()["subtitle"]
+    first = split_parts(block)[0]
+    prev = first.prev
+    while prev is not None and prev.tag in ("-text", "-comment", "script", "style"):
+        prev = prev.prev
+    if prev is None or prev.tag not in ("h2", "h3", "h4"):
+        return []
+    lines = node_lines(prev)
+    return lines[: cfg["max_lines"]] if all(len(ln) <= cfg["max_len"] for ln in lines) else []
 
 
 def normalize_br(body: str) -> str:
