@@ -24,7 +24,7 @@ from typing import Any
 
 from ainews.collect.extracting import Extractor
 from ainews.collect.feeds import parse_feed
-from ainews.collect.http import Fetcher, FetchError, FetchResult, RobotsDisallowed
+from ainews.collect.http import Fetcher, FetchError, FetchResult, Pacer, RobotsDisallowed
 from ainews.collect.links import links_from_list, parse_sitemap
 from ainews.collect.sources import Source
 from ainews.config import Settings
@@ -91,6 +91,7 @@ class _Run:
         # so the event loop keeps fetching (SQLite releases the GIL while it works).
         self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ainews-store")
         self.health = {row["name"]: row for row in store.source_health()}
+        self.defer: Defer | None = None
 
     async def in_db(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.db, fn, *args)
@@ -119,13 +120,22 @@ def entry_keys(entry: FeedEntry) -> list[str]:
     return keys
 
 
+Defer = Callable[[Source, list[FeedEntry]], Any]  # async: hand a source's new entries to queued workers
+
+
 async def collect(settings: Settings, store: Store, sources: list[Source], *, allow_private: bool = False,
-                  progress: Progress | None = None) -> CollectReport:
-    """Fetch every enabled source and store its new articles; see the module doc for progress events."""
+                  progress: Progress | None = None, pacer: Pacer | None = None,
+                  defer: Defer | None = None) -> CollectReport:
+    """Fetch every enabled source and store its new articles; see the module doc for progress events.
+
+    With `defer`, the new entries of each source are handed to it (the task queue) instead of
+    being fetched here; `pacer` shares per-host turns with other workers.
+    """
     enabled = [s for s in sources if s.enabled]
-    async with Fetcher(settings, store=store, allow_private=allow_private) as fetcher:
+    async with Fetcher(settings, store=store, allow_private=allow_private, pacer=pacer) as fetcher:
         run = _Run(settings, store, fetcher, progress)
-        if enabled:
+        run.defer = defer
+        if enabled and defer is None:
             run.extractor.start()  # before any thread of ours exists: workers are forked
         run.progress("sources", total=len(enabled))
         try:
@@ -157,7 +167,11 @@ async def _source_body(run: _Run, source: Source) -> tuple[str | None, int]:
     known = await run.in_db(_known_flags, run.store, index.entries)
     new, capped = _select_new(run, source, index.entries, known)
     run.progress("articles", total=len(new))
-    outcomes = await asyncio.gather(*(_collect_article(run, source, entry) for entry in new))
+    if run.defer is not None:
+        await run.defer(source, new)
+        outcomes = [True]
+    else:
+        outcomes = await asyncio.gather(*(_collect_article(run, source, entry) for entry in new))
     complete = all(outcomes) and not capped
     for url, result in index.results:
         run.fetcher.save_validators(url, result if complete and not index.error else None)
@@ -242,13 +256,7 @@ async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
     """Fetch, extract, store one article. True when handled (stored, or skipped by robots.txt)."""
     ok = True
     try:
-        result = await run.fetcher.fetch(entry.url)
-        page = result.page
-        assert page is not None
-        page.source, page.entry = source.name, entry
-        article = await run.extractor.extract(page)
-        article.source = article.source or source.name
-        created = await run.in_db(_store_article, run.store, article, page, entry)
+        created = await fetch_and_store(run.fetcher, run.extractor, run.store, source.name, entry, run.in_db)
         if created:
             run.report.articles_new += 1
         else:
@@ -266,7 +274,25 @@ async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
     return ok
 
 
-def _store_article(store: Store, article: Article, page: RawPage, entry: FeedEntry) -> bool:
+async def fetch_and_store(fetcher: Fetcher, extractor: Extractor, store: Store, source: str, entry: FeedEntry,
+                          in_db: Callable[..., Any] | None = None) -> bool:
+    """The one path from a feed item to a stored article (collect and the queue's workers).
+
+    Returns True when the article is new; raises FetchError (RobotsDisallowed) when the page
+    could not be fetched. `in_db` runs the store call off the event loop (default: a thread).
+    """
+    result = await fetcher.fetch(entry.url)
+    page = result.page
+    assert page is not None
+    page.source, page.entry = source, entry
+    article = await extractor.extract(page)
+    article.source = article.source or source
+    if in_db is None:
+        return await asyncio.to_thread(store_article, store, article, page, entry)
+    return await in_db(store_article, store, article, page, entry)
+
+
+def store_article(store: Store, article: Article, page: RawPage, entry: FeedEntry) -> bool:
     """Store the article and mark its GUID/URLs seen. Returns True when the article is new.
 
     A URL equal to the article's own key needs no seen row (find_article_id finds it), which

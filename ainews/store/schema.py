@@ -121,19 +121,10 @@ class LlmCacheRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class JobRow(Base):
-    """Queued work shared by workers on one database; a claim is a lease that expires."""
+class HostPaceRow(Base):
+    """When a host's next request may start, shared by every worker (store/pacing.py)."""
 
-    __tablename__ = "jobs"
+    __tablename__ = "host_pace"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), index=True)
-    key: Mapped[str] = mapped_column(String(1024), unique=True)
-    payload: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(12), index=True, default="queued")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    worker: Mapped[str | None] = mapped_column(String(100))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
