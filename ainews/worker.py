@@ -116,7 +116,7 @@ async def work(store: Store, settings: Settings, options: WorkerOptions) -> None
     """Run one engine worker until stopped (SIGINT/SIGTERM), or until idle with `burst`."""
     conninfo(store.url)  # refuse SQLite before anything starts
     sources: dict[str, Source] = {s.name: s for s in load_sources(None, settings.sources or None)}
-    pacer = HostSchedule(store.url)
+    pacer = HostSchedule(store.url, connections=options.concurrency + 2)
     extractor = Extractor()
     extractor.start()  # forked before the engine starts any thread
     try:

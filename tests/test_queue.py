@@ -163,10 +163,13 @@ def test_shared_turns_and_slots_hold_across_connections(pg_admin_url: str) -> No
     held = schedules[0].try_slot("news.example", 1)
     assert held is not None
     assert schedules[1].try_slot("news.example", 1) is None  # per-host concurrency 1, across workers
-    held.close()
-    again = schedules[1].try_slot("news.example", 1)
+    second = schedules[1].try_slot("news.example", 2)  # a second slot when the host allows two
+    assert second is not None and schedules[2].try_slot("news.example", 2) is None
+    held.release()
+    second.release()
+    again = schedules[1].try_slot("news.example", 1)  # released slots are free again, on pooled connections
     assert again is not None
-    again.close()
+    again.release()
     for schedule in schedules:
         schedule.close()
 

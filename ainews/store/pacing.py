@@ -21,9 +21,10 @@ import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.types import Integer
 
 LOCK_NAMESPACE = 0x41494E57  # 'AINW': keeps our advisory locks apart from other users' of the database
 SLOT_POLL_SECONDS = 0.05
@@ -34,6 +35,10 @@ ON CONFLICT (host) DO UPDATE
    SET next_at = GREATEST(host_pace.next_at, clock_timestamp()) + make_interval(secs => :step)
 RETURNING GREATEST(0, EXTRACT(EPOCH FROM (host_pace.next_at - make_interval(secs => :step) - clock_timestamp())))
 """)
+
+TAKE_SLOT = text("SELECT k FROM unnest(:keys) AS k WHERE pg_try_advisory_lock(:ns, k) LIMIT 1").bindparams(
+    bindparam("keys", type_=ARRAY(Integer)))
+RELEASE_SLOT = text("SELECT pg_advisory_unlock(:ns, :key)")
 
 HOLD = text("""
 INSERT INTO host_pace (host, next_at) VALUES (:host, clock_timestamp() + make_interval(secs => :seconds))
@@ -56,9 +61,10 @@ class HostSchedule:
     keeps the gap a server sees at or above the delay.
     """
 
-    def __init__(self, url: str, margin: float = 0.03) -> None:
+    def __init__(self, url: str, margin: float = 0.03, connections: int = 8) -> None:
         self.margin = margin
-        self.engine: Engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        self.engine: Engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=connections,
+                                            max_overflow=connections, pool_pre_ping=True)
         if self.engine.dialect.name != "postgresql":
             raise ValueError("a shared host schedule needs PostgreSQL (workers share one database)")
 
@@ -75,20 +81,19 @@ class HostSchedule:
         with self.engine.connect() as conn:
             conn.execute(HOLD, {"host": host, "seconds": seconds})
 
-    def try_slot(self, host: str, slots: int) -> Connection | None:
-        """One of the host's `slots` concurrency slots, as the connection holding its lock; or None."""
+    def try_slot(self, host: str, slots: int) -> Slot | None:
+        """One of the host's `slots` concurrency slots (one query tries them all), or None when all are taken."""
+        keys = [slot_key(host, slot) for slot in range(max(1, slots))]
         conn = self.engine.connect()
         try:
-            for slot in range(max(1, slots)):
-                got = conn.execute(text("SELECT pg_try_advisory_lock(:ns, :key)"),
-                                   {"ns": LOCK_NAMESPACE, "key": slot_key(host, slot)}).scalar_one()
-                if got:
-                    return conn
+            key = conn.execute(TAKE_SLOT, {"ns": LOCK_NAMESPACE, "keys": keys}).scalar()
         except BaseException:
             conn.close()
             raise
-        conn.close()
-        return None
+        if key is None:
+            conn.close()
+            return None
+        return Slot(conn, key)
 
     # --- the asynchronous face the fetcher uses -------------------------------------------
 
@@ -102,9 +107,26 @@ class HostSchedule:
 
     @asynccontextmanager
     async def slot(self, host: str, slots: int) -> AsyncIterator[None]:
-        while (conn := await asyncio.to_thread(self.try_slot, host, slots)) is None:
+        while (held := await asyncio.to_thread(self.try_slot, host, slots)) is None:
             await asyncio.sleep(SLOT_POLL_SECONDS)
         try:
             yield
         finally:
-            await asyncio.to_thread(conn.close)  # closing the session releases its advisory lock
+            await asyncio.to_thread(held.release)
+
+
+class Slot:
+    """A held per-host slot: an advisory lock on a pooled connection, released before the
+    connection goes back to the pool (a connection that cannot release it is discarded)."""
+
+    def __init__(self, conn: Connection, key: int) -> None:
+        self.conn = conn
+        self.key = key
+
+    def release(self) -> None:
+        try:
+            self.conn.execute(RELEASE_SLOT, {"ns": LOCK_NAMESPACE, "key": self.key})
+        except Exception:  # noqa: BLE001 - a broken connection takes its locks with it
+            self.conn.invalidate()
+        finally:
+            self.conn.close()
