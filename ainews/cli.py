@@ -296,7 +296,9 @@ def enqueue(
     from_file: Annotated[Path | None, typer.Option("--file", help="A file with one URL per line.")] = None,
     source: Annotated[str, typer.Option(help="Source name recorded with the articles.")] = "queue",
 ) -> None:
-    """Queue article pages for `ainews worker` processes sharing this database."""
+    """Queue article pages for `ainews worker` processes (PostgreSQL)."""
+    import asyncio
+
     from ainews.worker import enqueue_urls
 
     items = list(urls or [])
@@ -304,28 +306,52 @@ def enqueue(
         if not from_file.is_file():
             raise InputError(f"{from_file}: no such file")
         items += from_file.read_text(encoding="utf-8").split()
-    added = enqueue_urls(state.store(state.settings()), items, source)
-    typer.echo(f"{added} queued, {len(items) - added} already queued or done")
+    store = state.store(state.settings())
+    try:
+        added = asyncio.run(enqueue_urls(store, items, source))
+    finally:
+        store.close()
+    typer.echo(f"{added} queued, {len(set(items)) - added} already waiting")
 
 
 @app.command()
 @user_errors
 def worker(
-    batch: Annotated[int, typer.Option(help="Jobs claimed at a time.")] = 8,
-    lease: Annotated[float, typer.Option(help="Seconds a claim lasts before others may take it over.")] = 120,
+    concurrency: Annotated[int, typer.Option(help="Tasks run at once by this worker.")] = 8,
     allow_private: Annotated[bool, typer.Option(help="Allow private/loopback addresses.")] = False,
-    forever: Annotated[bool, typer.Option(help="Keep polling when the queue is empty.")] = False,
-    analyze: Annotated[bool, typer.Option(help="Run the analysis batch when fetch work runs out.")] = True,
+    burst: Annotated[bool, typer.Option(help="Exit when no task is due instead of waiting for more.")] = False,
 ) -> None:
-    """Process queued work (fetch → extract → store, then analysis) with other workers on one database."""
+    """Run a task-engine worker (procrastinate on PostgreSQL): polls, fetches, analysis, publishing."""
     import asyncio
 
-    from ainews.worker import work
+    from ainews.worker import WorkerOptions, work
 
     settings = state.settings()
-    report = asyncio.run(work(state.store(settings), settings, batch=batch, lease_seconds=lease,
-                              allow_private=allow_private, idle_exit=not forever, analyze=analyze))
-    typer.echo(json.dumps(report.__dict__))
+    store = state.store(settings)
+    try:
+        asyncio.run(work(store, settings, WorkerOptions(concurrency, allow_private, burst)))
+    finally:
+        store.close()
+
+
+@app.command()
+@user_errors
+def queue(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Tasks in the queue by task and status (todo, doing, failed, succeeded), and the latest failures."""
+    from ainews.worker import failed_tasks, queue_status
+
+    store = state.store(state.settings())
+    try:
+        counts, failed = queue_status(store), failed_tasks(store)
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps({"tasks": counts, "failed": failed}, ensure_ascii=False, default=str))
+        return
+    for row in counts:
+        typer.echo(f"{row['task_name']:<24} {row['status']:<10} {row['n']}")
+    for row in failed:
+        typer.echo(f"failed #{row['id']} {row['task_name']} after {row['attempts']} attempt(s): {row['args']}")
 
 
 def _require_jsonl(fmt: str) -> None:
@@ -355,12 +381,17 @@ def run_cmd(
     weekly: Annotated[bool, typer.Option("--weekly", help="Also write the week's digest (digests/weekly/).")] = False,
     site_url: Annotated[str | None, typer.Option(help=SITE_URL_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run report as JSON.")] = False,
+    queued: Annotated[bool, typer.Option("--queue", help="Queue the day for `ainews worker`s and return.")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="With --queue: wait until the day is published.")] = False,
 ) -> None:
     """The daily job: collect → extract → analyze → summarize → publish → deliver (idempotent)."""
     the_day = parse_day(day)
     settings = state.settings()
     store = state.store(settings)
     url = site_url if site_url is not None else os.environ.get("AINEWS_SITE_URL", settings.site_url)
+    if queued:
+        _run_queued(store, settings, the_day or pipeline.now_kst().date(), sources, out, not no_deliver, url, wait)
+        return
     try:
         report = pipeline.run(settings, store, the_day, out, sources=sources, allow_private=allow_private,
                               deliver=not no_deliver, site_url=url, weekly=weekly,
@@ -368,6 +399,31 @@ def run_cmd(
     finally:
         store.close()
     _print_run_report(report, as_json)
+
+
+def _run_queued(store: Store, settings: Settings, day: date, sources: str | None, out: Path | None,
+                deliver: bool, site_url: str, wait: bool) -> None:
+    """`run --queue [--wait]`: the workers do the day; with --wait, publish it here to --out too."""
+    import asyncio
+
+    from ainews import worker
+
+    try:
+        job = asyncio.run(worker.enqueue_run(store, settings, day, sources=sources,
+                                             out=str(out.resolve()) if out else "", deliver=deliver,
+                                             site_url=site_url))
+        err.print(f"queued {day} (finishing task #{job})", highlight=False)
+        if not wait:
+            return
+        status = asyncio.run(worker.wait_for(store, job))
+        if status != "succeeded":
+            fail(f"the queued day ended '{status}': see `ainews queue`", code=1)
+        out_dir = out or Path(settings.output_dir).expanduser()
+        result = pipeline.publish_day(store, settings, day, out_dir, site_url)
+        for path in result.markdown + result.json:
+            typer.echo(str(path))
+    finally:
+        store.close()
 
 
 def _print_run_report(report: pipeline.RunReport, as_json: bool) -> None:

@@ -130,6 +130,23 @@ class WebSettings:
 
 
 @dataclass
+class ScheduleSettings:
+    """Periodic runs queued by the workers themselves (`ainews worker`), so a cluster needs no cron."""
+
+    daily_at: str = ""  # "HH:MM" in KST, e.g. "06:30"; empty = no periodic run
+    deliver: bool = True
+
+
+@dataclass
+class QueueSettings:
+    """The task engine (PostgreSQL only): how fast a dead worker's tasks come back."""
+
+    heartbeat_seconds: float = 10.0
+    stalled_after_seconds: float = 30.0  # no heartbeat for this long → its running tasks are retried
+    keep_days: float = 7.0  # finished tasks are deleted after this long
+
+
+@dataclass
 class Settings:
     db: str = ""
     output_dir: str = "ainews-out"
@@ -145,6 +162,8 @@ class Settings:
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     web: WebSettings = field(default_factory=WebSettings)
     watch: list[WatchSettings] = field(default_factory=list)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    queue: QueueSettings = field(default_factory=QueueSettings)
 
     @property
     def db_url(self) -> str:

@@ -1,11 +1,13 @@
 """Pipeline throughput (fetch → extract → store) with 1, 2 and 4 `ainews worker` processes on PostgreSQL.
 
-A loopback server serves small Korean article pages; each round gets a fresh database and queue.
+A loopback server serves small Korean article pages; each round gets a fresh database and queue
+(procrastinate tasks), and the workers run with `--burst` (exit when nothing is due).
 Prints articles/s per worker count. Skips (exit 0) when no PostgreSQL server can be started.
 """
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import tempfile
@@ -43,10 +45,11 @@ class Pages(BaseHTTPRequestHandler):
 
 def round_trip(admin_url: str, base: str, workers: int, config: Path) -> float:
     db = pgserver.create_database(admin_url)
-    enqueue_urls(Store(db), [f"{base}/news/{i}" for i in range(PAGES)])
+    asyncio.run(enqueue_urls(Store(db), [f"{base}/news/{i}" for i in range(PAGES)]))
     start = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-m", "ainews.cli", "--db", db, "--config", str(config), "worker",
-                               "--allow-private", "--no-analyze"], stdout=subprocess.DEVNULL) for _ in range(workers)]
+                               "--allow-private", "--burst", "--concurrency", "16"], stdout=subprocess.DEVNULL)
+             for _ in range(workers)]
     for proc in procs:
         proc.wait()
     elapsed = time.perf_counter() - start

@@ -26,8 +26,9 @@ import random
 import ssl
 import time
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -45,6 +46,7 @@ log = logging.getLogger("ainews.collect")
 
 MAX_RETRY_AFTER = 30.0
 _REDIRECTS = {301, 302, 303, 307, 308}
+TRANSIENT_REASONS = ("timed out", "HTTP 5", "HTTP 429", "connection ", "server closed")
 
 
 class FetchError(Exception):
@@ -56,12 +58,28 @@ class FetchError(Exception):
         self.reason = reason
 
 
+    @property
+    def transient(self) -> bool:
+        """Worth another try later (timeouts, connection trouble, 5xx, 429); 4xx and robots are not."""
+        return self.reason.startswith(TRANSIENT_REASONS) and not isinstance(self, RobotsDisallowed)
+
+
 class RobotsDisallowed(FetchError):
     """robots.txt forbids this URL for our user agent: skipped, never requested."""
 
 
 class RobotsUnreachable(FetchError):
     """The host's robots.txt could not be fetched and no copy is recent: skipped now, retried next run."""
+
+
+class Pacer(Protocol):
+    """Per-host turns shared beyond this process (store/pacing.py); None = this process only."""
+
+    async def turn(self, host: str, delay: float) -> None: ...
+
+    async def hold(self, host: str, seconds: float) -> None: ...
+
+    def slot(self, host: str, slots: int) -> AbstractAsyncContextManager[None]: ...
 
 
 @dataclass(slots=True)
@@ -112,9 +130,11 @@ class Fetcher:
 
     def __init__(self, settings: Settings | HttpSettings, *, store: Store | None = None,
                  allow_private: bool = False, transport: httpx.AsyncBaseTransport | None = None,
-                 resolver: Resolver | None = None, ssl_context: ssl.SSLContext | None = None) -> None:
+                 resolver: Resolver | None = None, ssl_context: ssl.SSLContext | None = None,
+                 pacer: Pacer | None = None) -> None:
         self.http = _http_settings(settings)
         self.store = store
+        self.pacer = pacer
         self.allow_private = allow_private
         self.requests = 0
         self._transport = transport
@@ -258,6 +278,8 @@ class Fetcher:
                         raise FetchError(url, f"HTTP {body.status} after {attempt + 1} attempts")
                     return body
                 if body.retry_after is not None:
+                    if self.pacer is not None:
+                        await self.pacer.hold(_host_name(url), min(body.retry_after, MAX_RETRY_AFTER))
                     await asyncio.sleep(min(body.retry_after, MAX_RETRY_AFTER))
                     attempt += 1
                     continue
@@ -265,7 +287,7 @@ class Fetcher:
             attempt += 1
 
     def _host(self, url: str) -> _Host:
-        name = (urlsplit(url).hostname or "").lower()
+        name = _host_name(url)
         host = self._hosts.get(name)
         if host is None:
             host = _Host(asyncio.Semaphore(max(1, self.http.per_host_concurrency)), self.http.per_host_delay)
@@ -278,7 +300,7 @@ class Fetcher:
         loop cannot bunch two requests together on the wire."""
         host = self._host(url)
         loop = asyncio.get_running_loop()
-        async with host.slots:
+        async with host.slots, self._shared_slot(url):
             while (wait := host.last_start + host.delay - loop.time()) > 0:
                 await asyncio.sleep(wait)
             async with self._global:
@@ -299,12 +321,19 @@ class Fetcher:
                 try:
                     while (wait := host.last_start + host.delay - loop.time()) > 0:
                         await asyncio.sleep(wait)
+                    if self.pacer is not None:
+                        await self.pacer.turn(_host_name(url), host.delay)
                     host.last_start = loop.time()
                     host.requests += 1
                     self.requests += 1
                     return await self._send(url, headers, max_bytes, trace)
                 finally:
                     open_gate()
+
+    def _shared_slot(self, url: str) -> AbstractAsyncContextManager[None]:
+        if self.pacer is None:
+            return nullcontext()
+        return self.pacer.slot(_host_name(url), self.http.per_host_concurrency)
 
     async def _send(self, url: str, headers: dict[str, str], max_bytes: int, trace: Callable) -> _Body:
         assert self._client is not None, "use Fetcher inside 'async with'"

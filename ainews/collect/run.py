@@ -24,7 +24,7 @@ from typing import Any
 
 from ainews.collect.extracting import Extractor
 from ainews.collect.feeds import parse_feed
-from ainews.collect.http import Fetcher, FetchError, FetchResult, RobotsDisallowed
+from ainews.collect.http import Fetcher, FetchError, FetchResult, Pacer, RobotsDisallowed
 from ainews.collect.links import links_from_list, parse_sitemap
 from ainews.collect.sources import Source
 from ainews.config import Settings
@@ -93,6 +93,7 @@ class _Run:
         # so the event loop keeps fetching (SQLite releases the GIL while it works).
         self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ainews-store")
         self.health = {row["name"]: row for row in store.source_health()}
+        self.defer: Defer | None = None
 
     async def in_db(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.db, fn, *args)
@@ -121,13 +122,22 @@ def entry_keys(entry: FeedEntry) -> list[str]:
     return keys
 
 
+Defer = Callable[[Source, list[FeedEntry]], Any]  # async: hand a source's new entries to queued workers
+
+
 async def collect(settings: Settings, store: Store, sources: list[Source], *, allow_private: bool = False,
-                  progress: Progress | None = None) -> CollectReport:
-    """Fetch every enabled source and store its new articles; see the module doc for progress events."""
+                  progress: Progress | None = None, pacer: Pacer | None = None,
+                  defer: Defer | None = None) -> CollectReport:
+    """Fetch every enabled source and store its new articles; see the module doc for progress events.
+
+    With `defer`, the new entries of each source are handed to it (the task queue) instead of
+    being fetched here; `pacer` shares per-host turns with other workers.
+    """
     enabled = [s for s in sources if s.enabled]
-    async with Fetcher(settings, store=store, allow_private=allow_private) as fetcher:
+    async with Fetcher(settings, store=store, allow_private=allow_private, pacer=pacer) as fetcher:
         run = _Run(settings, store, fetcher, progress)
-        if enabled:
+        run.defer = defer
+        if enabled and defer is None:
             run.extractor.start()  # before any thread of ours exists: workers are forked
         run.progress("sources", total=len(enabled))
         try:
@@ -160,7 +170,11 @@ async def _source_body(run: _Run, source: Source) -> tuple[str | None, int]:
     known = await run.in_db(_known_flags, run.store, index.entries)
     new, capped = _select_new(run, source, index.entries, known)
     run.progress("articles", total=len(new))
-    outcomes = await asyncio.gather(*(_collect_article(run, source, entry) for entry in new))
+    if run.defer is not None:
+        await run.defer(source, new)
+        outcomes = [True]
+    else:
+        outcomes = await asyncio.gather(*(_collect_article(run, source, entry) for entry in new))
     complete = all(outcomes) and not capped
     for url, result in index.results:
         run.fetcher.save_validators(url, result if complete and not index.error else None)
@@ -242,28 +256,19 @@ def _select_new(run: _Run, source: Source, entries: list[FeedEntry],
 
 
 async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
-    """Fetch, extract, store one article. True when handled (stored, or skipped by robots.txt).
-
-    A page that holds no article, or that the server refuses (401/402/403/451), is stored with
-    the feed item's text when the feed carries the whole article (body_source "feed").
-    """
+    """Fetch, extract, store one article. True when handled (stored, or skipped by robots.txt)."""
     ok = True
     try:
-        result = await run.fetcher.fetch(entry.url)
-        page = result.page
-        assert page is not None
-        page.source, page.entry = source.name, entry
-        article = with_feed_body(await run.extractor.extract(page), entry)
-        await _save(run, source, article, page.url, entry)
+        created = await fetch_and_store(run.fetcher, run.extractor, run.store, source.name, entry, run.in_db)
+        if created:
+            run.report.articles_new += 1
+        else:
+            run.report.articles_seen += 1
     except RobotsDisallowed as exc:
         run.error(source, entry.url, f"skipped: {exc.reason}")
     except FetchError as exc:
-        fallback = article_from_feed(entry, exc.reason)
-        if fallback is None:
-            ok = False
-            run.error(source, entry.url, exc.reason)
-        else:
-            await _save(run, source, fallback, entry.url, entry)
+        ok = False
+        run.error(source, entry.url, exc.reason)
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
         ok = False
         log.exception("unexpected error on %s", entry.url)
@@ -272,16 +277,40 @@ async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
     return ok
 
 
-async def _save(run: _Run, source: Source, article: Article, page_url: str, entry: FeedEntry) -> None:
-    article.source = article.source or source.name
-    created = await run.in_db(_store_article, run.store, article, page_url, source.name, entry)
-    if created:
-        run.report.articles_new += 1
-    else:
-        run.report.articles_seen += 1
+async def fetch_and_store(fetcher: Fetcher, extractor: Extractor, store: Store, source: str, entry: FeedEntry,
+                          in_db: Callable[..., Any] | None = None) -> bool:
+    """The one path from a feed item to a stored article (`collect`, `run` and the queue's workers).
+
+    A page that holds no article, or that the server refuses (401/402/403/451), is stored with the
+    feed item's text when the feed carries the whole article (body_source "feed"). Returns True when
+    the article is new; raises FetchError (RobotsDisallowed) when there is nothing to store.
+    `in_db` runs the store call off the event loop (default: a thread).
+    """
+    try:
+        result = await fetcher.fetch(entry.url)
+    except RobotsDisallowed:
+        raise
+    except FetchError as exc:
+        fallback = article_from_feed(entry, exc.reason)
+        if fallback is None:
+            raise
+        return await _save(store, fallback, entry.url, source, entry, in_db)
+    page = result.page
+    assert page is not None
+    page.source, page.entry = source, entry
+    article = with_feed_body(await extractor.extract(page), entry)
+    return await _save(store, article, page.url, source, entry, in_db)
 
 
-def _store_article(store: Store, article: Article, page_url: str, source: str, entry: FeedEntry) -> bool:
+async def _save(store: Store, article: Article, page_url: str, source: str, entry: FeedEntry,
+                in_db: Callable[..., Any] | None) -> bool:
+    article.source = article.source or source
+    if in_db is None:
+        return await asyncio.to_thread(store_article, store, article, page_url, source, entry)
+    return await in_db(store_article, store, article, page_url, source, entry)
+
+
+def store_article(store: Store, article: Article, page_url: str, source: str, entry: FeedEntry) -> bool:
     """Store the article and mark its GUID/URLs seen. Returns True when the article is new.
 
     A URL equal to the article's own key needs no seen row (find_article_id finds it), which

@@ -132,22 +132,13 @@ class LlmCacheRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class JobRow(Base):
-    """Queued work shared by workers on one database; a claim is a lease that expires."""
+class HostPaceRow(Base):
+    """When a host's next request may start, shared by every worker (store/pacing.py)."""
 
-    __tablename__ = "jobs"
+    __tablename__ = "host_pace"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), index=True)
-    key: Mapped[str] = mapped_column(String(1024), unique=True)
-    payload: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(12), index=True, default="queued")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    worker: Mapped[str | None] = mapped_column(String(100))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class TemplateHostRow(Base):
@@ -183,6 +174,8 @@ class TemplatePageRow(Base):
     hashes: Mapped[list] = mapped_column(JSON, default=list)
     raw_body: Mapped[str | None] = mapped_column(Text)  # null: nothing was removed
     removed: Mapped[list] = mapped_column(JSON, default=list)
+
+
 class UserSourceRow(Base):
     """A source added with `ainews sources add/import`, or an override (`remove` of a bundled one:
     url null, enabled false). Overlaid on the bundled and user-file sources by name."""
@@ -197,6 +190,8 @@ class UserSourceRow(Base):
     max_items: Mapped[int | None] = mapped_column(Integer)
     html_url: Mapped[str | None] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class WatchAlertRow(Base):
     """One row per (watch, story, channel): a story alerts a watch's channel once."""
 

@@ -23,7 +23,6 @@ from ainews.collect.testserver import Response
 from ainews.config import Settings
 from ainews.models import RawPage
 from ainews.store import Store
-from ainews.worker import enqueue_urls, work
 from tests.fuzz import pathological
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,13 +162,32 @@ def test_collect_kills_a_page_past_a_short_deadline_and_goes_on(server, store, s
     assert stored["million.html"].title == "느린 기사"  # the feed's title survives the kill
 
 
-def test_worker_kills_a_page_past_the_deadline_and_completes_the_job(server, store, settings) -> None:  # noqa: ANN001
+def test_queued_fetch_task_kills_a_page_past_the_deadline(server, store, settings) -> None:  # noqa: ANN001
+    """`ainews worker` runs the fetch_page task with its own Extractor: the same deadline holds there."""
+    from types import SimpleNamespace
+
+    from ainews.collect.extracting import Extractor
+    from ainews.collect.http import Fetcher
+    from ainews.models import FeedEntry
+    from ainews.tasks import WorkerContext, entry_to_json, fetch_page
+
     settings.http.max_bytes = 16 * 1024 * 1024
     settings.extract_timeout = 0.01
     server.routes["/a/million.html"] = Response(body=pathological.million_paragraphs())
-    assert enqueue_urls(store, [server.url("/a/million.html")]) == 1
-    report = asyncio.run(work(store, settings, allow_private=True, analyze=False))
-    assert (report.done, report.failed) == (1, 0)
+    extractor = Extractor(workers=1, timeout=settings.extract_timeout)
+    extractor.start()
+
+    async def one_task() -> bool:
+        async with Fetcher(settings, store=store, allow_private=True) as fetcher:
+            ctx = WorkerContext(settings, store, {}, fetcher, extractor, None, True)  # type: ignore[arg-type]
+            job = SimpleNamespace(additional_context={"ainews": ctx})
+            entry = FeedEntry(url=server.url("/a/million.html"), source="queue", title="느린 기사")
+            return await fetch_page.func(job, run_id="r", source="queue", entry=entry_to_json(entry))
+
+    try:
+        assert asyncio.run(one_task()) is True
+    finally:
+        extractor.close()
     [article] = list(store.iter_articles())
     assert article.extraction_reason.startswith("extraction took longer than 0.0")
 
