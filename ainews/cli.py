@@ -459,9 +459,10 @@ def search_cmd(
     rebuild: Annotated[bool, typer.Option(help="Rebuild the search index first.")] = False,
 ) -> None:
     """Full-text search over stored articles (the index catches up on new articles first)."""
+    from ainews.analyze.korean import index_tokens
     from ainews.store.search import SearchIndex
 
-    index = SearchIndex(state.store(state.settings()))
+    index = SearchIndex(state.store(state.settings()), index_tokens)
     index.rebuild() if rebuild else index.sync()
     for hit in index.search(query, limit):
         a = hit.article

@@ -139,10 +139,11 @@ def analyze_pending(store: Store, settings: Settings) -> int:
 def _update_search_index(store: Store) -> None:
     """Index what is new or re-analyzed (and anything an interrupted run missed). Search is an extra:
     a failure is logged, and the index catches up next time."""
+    from ainews.analyze.korean import index_tokens
     from ainews.store.search import SearchIndex
 
     try:
-        SearchIndex(store).sync()
+        SearchIndex(store, index_tokens).sync()
     except Exception:  # noqa: BLE001 - never fail a run on the search index
         log.exception("search index update failed")
 

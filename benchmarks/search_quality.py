@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ainews.analyze.korean import index_tokens
 from ainews.store import Store
 from ainews.store.search import SearchIndex
 from ainews.web.devdata import QueryResult, evaluate_search, load_corpus
@@ -21,7 +22,7 @@ from ainews.web.devdata import QueryResult, evaluate_search, load_corpus
 def evaluate(url: str) -> list[QueryResult]:
     store = Store(url)
     ids = load_corpus(store)
-    index = SearchIndex(store)
+    index = SearchIndex(store, index_tokens)
     index.sync()
     rows = evaluate_search(lambda q, n: [h.article.id or 0 for h in index.search(q, n)], ids)
     store.close()

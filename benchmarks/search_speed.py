@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from ainews.analyze.korean import index_tokens
 from ainews.models import Story
 from ainews.store import Store
 from ainews.store import search as S
@@ -73,7 +74,7 @@ def fill(store: Store, n: int) -> None:
 
 
 def build_index(store: Store) -> S.SearchIndex:
-    index = S.SearchIndex(store)
+    index = S.SearchIndex(store, index_tokens)
     if hasattr(index, "sync_facets"):
         start = time.perf_counter()
         done = index.sync_facets()

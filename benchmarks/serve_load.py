@@ -28,6 +28,7 @@ from pathlib import Path
 
 import httpx
 
+from ainews.analyze.korean import index_tokens
 from ainews.models import Story
 from ainews.store import Store
 from ainews.store.search import SearchIndex
@@ -69,7 +70,7 @@ def build_store(path: Path, n: int) -> list[str]:
         store.save_story(Story(id=sid, title=members[0].title, representative_id=members[0].id or 0,
                                member_ids=[m.id or 0 for m in members], first_seen=min(dates), last_seen=max(dates)))
         story_ids.append(sid)
-    index = SearchIndex(store)
+    index = SearchIndex(store, index_tokens)
     index.sync_facets()
     indexed = index.sync()
     store.close()

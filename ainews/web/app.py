@@ -24,11 +24,13 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from pydantic import BaseModel
 
+from ainews.analyze.korean import index_tokens
 from ainews.config import Settings
 from ainews.models import KST, Article, DigestItem, Story, now_kst
 from ainews.store import Store
 from ainews.store import search as S
 from ainews.web.charts import color, line_chart, sparkline
+from ainews.web.highlight import present
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -246,7 +248,7 @@ FilterParam = Annotated[str | None, Query(max_length=200)]
 def create_app(store: Store, settings: Settings | None = None, index: S.SearchIndex | None = None) -> FastAPI:
     """The FastAPI app over `store`. Pass an `index` already synced to skip the initial catch-up."""
     settings = settings or Settings()
-    web = Web(store, settings, index or S.SearchIndex(store))
+    web = Web(store, settings, index or S.SearchIndex(store, index_tokens))
     if index is None:
         web.index.sync_facets()  # seconds even for a big store: filtered lists are right from the start
         web.maybe_sync()
@@ -341,7 +343,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
         web.maybe_sync()
         f = filters_from(category, topic, company, outlet, date_from, date_to)
         page = 20
-        hits = web.index.search(q, page + 1, f, offset) if q.strip() else []
+        hits = [present(h) for h in web.index.search(q, page + 1, f, offset)] if q.strip() else []
         return render(request, "search.html", q=q, hits=hits[:page], filters=f, facets=web.facets(),
                       offset=offset, page=page, more=len(hits) > page)
 
@@ -405,7 +407,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
         web.maybe_sync()
         f = filters_from(category, topic, company, outlet, date_from, date_to)
         return [article_out(h.article) | {"score": h.score, "snippet": str(h.snippet), "matched": h.matched}
-                for h in web.index.search(q, limit, f, offset)]
+                for h in map(present, web.index.search(q, limit, f, offset))]
 
     @app.get("/api/stories", response_model=list[StoryOut], tags=["api"])
     def api_stories(limit: Annotated[int, Query(ge=1, le=200)] = 50,
