@@ -10,8 +10,8 @@ from ainews.models import Article
 from ainews.store import Store
 from ainews.store.search import Filters, SearchIndex, parse_query, postgres_fts, sqlite_fts
 from ainews.store.search.like import LikeScan
-from ainews.web.devdata import evaluate_search
 from ainews.web.highlight import present
+from tests.support.devdata import evaluate_search
 from tests.web.fixtures import build_store
 
 KAKAO = {"kakao-openai-hankyoreh", "kakao-openai-digitaldaily", "kakao-earnings"}
