@@ -33,6 +33,7 @@ import httpx
 
 from ainews.collect.robots import MAX_ROBOTS_BYTES, RobotsCache
 from ainews.config import HttpSettings, Settings
+from ainews.errors import UserError
 from ainews.models import RawPage
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ MAX_RETRY_AFTER = 30.0
 _REDIRECTS = {301, 302, 303, 307, 308}
 
 
-class FetchError(Exception):
+class FetchError(UserError):
     """A URL that could not be fetched; str() is one line for the user (no traceback needed)."""
 
     def __init__(self, url: str, reason: str) -> None:

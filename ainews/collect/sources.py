@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ainews.errors import UserError
+
 DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources.toml"
 KINDS = ("feed", "list", "sitemap")
 _FIELDS = {"name", "url", "kind", "link_selector", "enabled", "max_items"}
 DEFAULT_MAX_ITEMS = 200
 
 
-class SourceError(ValueError):
+class SourceError(UserError):
     """A sources file that cannot be used; the one-line message names the file and the problem."""
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from ainews.config import EmailSettings, Settings
+from ainews.errors import AinewsError
 from ainews.publish.markdown import clip, safe_url
 from ainews.store import Store
 
@@ -35,7 +36,7 @@ SLACK_SECTION_CHARS = 2900
 MAX_HREF_CHARS = 1500
 
 
-class DeliveryError(Exception):
+class DeliveryError(AinewsError):
     """A channel failed; the message is already free of secrets."""
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from ainews.errors import UserError
 from ainews.models import KST, Analysis, Article, Imported, Story
 from ainews.store.schema import (
     ArticleRow,
@@ -89,7 +90,7 @@ def _close_inherited_locks() -> None:
 os.register_at_fork(after_in_child=_close_inherited_locks)
 
 
-class RunLocked(RuntimeError):
+class RunLocked(UserError):
     """Another run holds the lock on this store."""
 
 
