@@ -185,9 +185,9 @@ class Web:
         return value
 
     def digest(self, day: date) -> tuple[list[DigestEntry], list[DigestEntry]]:
-        """The day as the published digest has it (pipeline.build_digest): ranked entries, one per
+        """The day as the published digest has it (publish.digest.build_digest): ranked entries, one per
         story, and the ones left out below the relevance threshold."""
-        from ainews.pipeline import build_digest
+        from ainews.publish.digest import build_digest
 
         built = build_digest(self.store, self.settings, day)
 
