@@ -25,8 +25,11 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	AINEWS_FUZZ_EXAMPLES=2000 $(PY) -m pytest tests/fuzz -p no:warnings
 
+# ruff, the layer contract (pyproject [tool.importlinter]) and the shape rules (tests/test_code_shape.py)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check ainews tests benchmarks
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -q tests/test_code_shape.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache

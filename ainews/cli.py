@@ -20,21 +20,23 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ainews import cli_daily, cli_templates, pipeline
 from ainews.collect.local import InputError
-from ainews.config import ConfigError, Settings, load_settings
+from ainews.config import Settings, load_settings
+from ainews.errors import UserError
 from ainews.redact import install_log_filter, redact, redact_any, remember_settings
-from ainews.store import RunLocked, Store
+from ainews.store import Store
 
 app = typer.Typer(help="ainews: the day's Korean AI news as one digest.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
 err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
-USER_ERRORS: tuple[type[BaseException], ...] = (InputError, ConfigError, FileNotFoundError, ValueError, RunLocked)
-
 
 class State:
+    """Global options, and the stores a command opened (closed when it ends, whatever happens)."""
+
     config: str | None = None
     db: str | None = None
+    opened: list[Store] = []
 
     def settings(self) -> Settings:
         settings = load_settings(self.config, db=self.db)
@@ -42,7 +44,13 @@ class State:
         return settings
 
     def store(self, settings: Settings) -> Store:
-        return Store(settings.db_url)
+        store = Store(settings.db_url)
+        self.opened.append(store)
+        return store
+
+    def close_stores(self) -> None:
+        while self.opened:
+            self.opened.pop().close()
 
 
 state = State()
@@ -54,7 +62,8 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def user_errors(func: F) -> F:
-    """Turn expected mistakes (missing file, bad date, bad config) into one line, not a traceback."""
+    """A UserError (errors.py) becomes one line and exit 2; anything else is a bug and shows its
+    traceback. Every store the command opened is closed."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -62,30 +71,12 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except typer.Exit:
             raise
-        except USER_ERRORS as exc:
+        except UserError as exc:
             fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        except _extra_user_errors() as exc:
-            fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        finally:
+            state.close_stores()
 
     return wrapper  # type: ignore[return-value]
-
-
-def _extra_user_errors() -> tuple[type[BaseException], ...]:
-    """Errors of optional stages, imported lazily so a broken extra never breaks the CLI."""
-    found: list[type[BaseException]] = []
-    try:
-        from ainews.collect.http import FetchError
-
-        found.append(FetchError)
-    except ImportError:
-        pass
-    try:
-        from ainews.collect.sources import SourceError
-
-        found.append(SourceError)
-    except ImportError:
-        pass
-    return tuple(found)
 
 
 def parse_day(value: str | None) -> date | None:
@@ -94,7 +85,7 @@ def parse_day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"bad date '{value}': use YYYY-MM-DD") from None
+        raise UserError(f"bad date '{value}': use YYYY-MM-DD") from None
 
 
 @app.callback()
@@ -159,7 +150,7 @@ def extract_cmd(
     from ainews.collect.extracting import extract_bounded
 
     if fmt not in {"json", "text"}:
-        raise ValueError(f"unknown format '{fmt}': use json or text")
+        raise UserError(f"unknown format '{fmt}': use json or text")
     settings = state.settings()
     raw = pipeline.read_input(source, settings, allow_private)
     article = extract_bounded(raw, timeout=settings.extract_timeout)
@@ -281,7 +272,7 @@ def summarize_cmd(
 
     _require_jsonl(fmt)
     if method not in {"extractive", "llm"}:
-        raise ValueError(f"unknown method '{method}': use extractive or llm")
+        raise UserError(f"unknown method '{method}': use extractive or llm")
     settings = state.settings()
     store = state.store(settings) if method == "llm" else None
     with _open_input(input_file) as lines:
@@ -356,7 +347,7 @@ def queue(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
 
 def _require_jsonl(fmt: str) -> None:
     if fmt != "jsonl":
-        raise ValueError(f"unknown format '{fmt}': use jsonl")
+        raise UserError(f"unknown format '{fmt}': use jsonl")
 
 
 def _open_input(path: Path):  # noqa: ANN202 - a text file context manager
@@ -463,7 +454,7 @@ def publish_cmd(
     """Write Markdown, JSON, the archive index, the static site and feeds from the store (no network)."""
     the_day = parse_day(day)
     if deliver and the_day is None:
-        raise ValueError("--deliver needs --date")
+        raise UserError("--deliver needs --date")
     settings = state.settings()
     store = state.store(settings)
     out_dir = out or Path(settings.output_dir).expanduser()
@@ -509,9 +500,10 @@ def search_cmd(
     rebuild: Annotated[bool, typer.Option(help="Rebuild the search index first.")] = False,
 ) -> None:
     """Full-text search over stored articles (the index catches up on new articles first)."""
+    from ainews.analyze.korean import index_tokens
     from ainews.store.search import SearchIndex
 
-    index = SearchIndex(state.store(state.settings()))
+    index = SearchIndex(state.store(state.settings()), index_tokens)
     index.rebuild() if rebuild else index.sync()
     for hit in index.search(query, limit):
         a = hit.article

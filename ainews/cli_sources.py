@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ainews.collect.sources import Source, load_sources
+from ainews.errors import UserError
 from ainews.models import normalize_url
 from ainews.redact import redact_any
 
@@ -88,7 +89,7 @@ def build(state: Any, user_errors: Callable[[Callable[..., Any]], Callable[..., 
         from ainews.collect.opml import parse_opml
 
         if not file.is_file():
-            raise FileNotFoundError(f"{file}: no such file")
+            raise UserError(f"{file}: no such file")
         outlines = parse_opml(file.read_bytes(), str(file))
         settings = state.settings()
         store = state.store(settings)
@@ -167,7 +168,7 @@ def pick(source_list: list[Source], name: str | None) -> list[Source]:
         return [s for s in source_list if s.enabled]
     chosen = [s for s in source_list if s.name == name.strip()]
     if not chosen:
-        raise ValueError(f"no source named '{name}' (see `ainews sources`)")
+        raise UserError(f"no source named '{name}' (see `ainews sources`)")
     return chosen
 
 
@@ -192,7 +193,7 @@ def add_source(store: Any, current: list[Source], name: str, url: str, site: str
     taken = {s.name for s in current if s.enabled}
     if name in taken:
         if explicit_name:
-            raise ValueError(f"a source named '{name}' already exists; choose another --name")
+            raise UserError(f"a source named '{name}' already exists; choose another --name")
         name = unique_name(name, url, taken)
     save_user_source(store, name, url, html_url=site)
     return f"added {name}: {url}"
@@ -240,7 +241,7 @@ def remove_source(store: Any, user_file: str | None, name: str) -> str:
         return f"removed {name} (a bundled or config source: switched off; `sources add` brings it back)"
     if delete_user_source(store, name):
         return f"removed {name}"
-    raise ValueError(f"no source named '{name}' (see `ainews sources`)")
+    raise UserError(f"no source named '{name}' (see `ainews sources`)")
 
 
 def check_table(results: list[Any]) -> Table:

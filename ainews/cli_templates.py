@@ -22,7 +22,7 @@ def register(app: typer.Typer, state: Any, user_errors: Callable[[Any], Any]) ->
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Learned site templates: the repeated lines removed from each host's article bodies."""
-        from ainews.store.templates import refresh_templates, restore_host, template_lines
+        from ainews.collect.templates import refresh_templates, restore_host, template_lines
 
         settings = state.settings()
         store = state.store(settings)

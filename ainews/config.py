@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ainews.errors import UserError
+
 DEFAULT_CONFIG_PATH = Path("~/.config/ainews/config.toml")
 DEFAULT_DB_PATH = Path("~/.local/share/ainews/ainews.db")
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError):
     """A configuration file that cannot be used; the message says where and why."""
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from string import Template
 
 from ainews.collect.sources import DEFAULT_SOURCES
+from ainews.errors import UserError
 
 DEFAULT_DIR = Path("~/.config/ainews")
 CONFIG_TEMPLATE = Path(__file__).resolve().parent / "data" / "init_config.toml"
@@ -22,7 +23,7 @@ SOURCES_HEADER = """\
 """
 
 
-class InitError(ValueError):
+class InitError(UserError):
     """The files exist and --force was not given; the message names them."""
 
 

@@ -20,8 +20,9 @@ from ainews.collect.extracting import DEFAULT_TIMEOUT, extract_bounded
 from ainews.collect.local import InputError, printable_name, read_path
 from ainews.config import Settings
 from ainews.extract.quality import check_body
-from ainews.models import Article, Digest, DigestItem, RawPage, Story, is_web_url, now_kst
+from ainews.models import Article, Digest, RawPage, Story, is_web_url, now_kst
 from ainews.publish import markdown
+from ainews.publish.digest import build_digest, render_day
 from ainews.store import Store
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ def ingest(
             article_id, created = store.upsert_article(article)
             (result.new if created else result.unchanged).append(article_id)
     if result.new:
-        from ainews.store.templates import refresh_quietly
+        from ainews.collect.templates import refresh_quietly
 
         refresh_quietly(store, settings.templates)  # pages added by hand teach their host's template too
     return result
@@ -143,10 +144,11 @@ def analyze_pending(store: Store, settings: Settings) -> int:
 def _update_search_index(store: Store) -> None:
     """Index what is new or re-analyzed (and anything an interrupted run missed). Search is an extra:
     a failure is logged, and the index catches up next time."""
+    from ainews.analyze.korean import index_tokens
     from ainews.store.search import SearchIndex
 
     try:
-        SearchIndex(store).sync()
+        SearchIndex(store, index_tokens).sync()
     except Exception:  # noqa: BLE001 - never fail a run on the search index
         log.exception("search index update failed")
 
@@ -160,65 +162,6 @@ def _summarize_story(store: Store, settings: Settings, story: Story) -> None:
 
 
 # --- digest -----------------------------------------------------------------------------------
-
-def build_digest(store: Store, settings: Settings, day: date) -> Digest:
-    """The day's analyzed articles folded into one item per story, ranked; the rest excluded."""
-    # publication order first: rows are numbered as fetches finish (a killed run's re-run numbers
-    # them differently), so group, outlet and tie order must not rest on row ids alone
-    articles = sorted((a for a in store.articles_for_day(day) if a.analysis is not None), key=_stable_order)
-    threshold = settings.analysis.relevance_threshold
-    groups: dict[str, list[Article]] = {}
-    for article in articles:
-        an = article.analysis
-        key = (an.story_id if an and an.story_id else None) or f"article:{article.id}"
-        groups.setdefault(key, []).append(article)
-    included: list[DigestItem] = []
-    excluded: list[DigestItem] = []
-    for key, members in groups.items():
-        story = store.get_story(key) if not key.startswith("article:") else None
-        lead = _lead_article(members, story)
-        others = [m for m in members if m is not lead and not _same_outlet(m, lead)]
-        item = DigestItem(article=lead, story=story, others=others)
-        relevant = lead.analysis is not None and lead.analysis.relevance >= threshold
-        (included if relevant else excluded).append(item)
-    previous = _previous_story_ids(store, day)
-    ranked = analyze.rank_items(included, previous)
-    excluded.sort(key=lambda it: -(it.article.analysis.relevance if it.article.analysis else 0.0))
-    return Digest(day=day, items=ranked, excluded=excluded)
-
-
-def _stable_order(article: Article) -> tuple[float, str]:
-    return (article.published_at.timestamp() if article.published_at else float("inf"), article.key)
-
-
-def _lead_article(members: list[Article], story: Story | None) -> Article:
-    if story is not None:
-        for m in members:
-            if m.id == story.representative_id:
-                return m
-    return max(members, key=lambda a: (a.extraction_ok, len(a.body)))
-
-
-def _same_outlet(a: Article, b: Article) -> bool:
-    return bool(a.publisher) and a.publisher == b.publisher and a.analysis is not None and \
-        a.analysis.duplicate_of is not None
-
-
-def _previous_story_ids(store: Store, day: date, days_back: int = 3) -> set[str]:
-    return store.story_ids_between(day - timedelta(days=days_back), day - timedelta(days=1))
-
-
-def render_day(digest: Digest, settings: Settings) -> tuple[str, dict[str, Any]]:
-    """The day's Markdown (with 오늘의 요약 under the title) and its JSON document, from one digest."""
-    from ainews.publish import jsonout
-
-    data = jsonout.digest_to_dict(digest, analyze.category_emoji)
-    anchors = {it["rank"]: it["anchor"] for it in data["items"]}
-    preface = markdown.render_overview(data["overview"], anchors)
-    text = markdown.render_digest(digest, emoji_for=analyze.category_emoji, body_chars=settings.digest_body_chars,
-                                  preface=preface)
-    return text, data
-
 
 def write_digest(store: Store, settings: Settings, day: date, out_dir: Path) -> tuple[Path, Digest]:
     """Analyze what is pending, then write OUT/YYYY-MM-DD.md for the day."""

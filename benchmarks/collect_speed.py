@@ -22,12 +22,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from ainews.collect.http import PerHostTransport
-from ainews.collect.run import collect
-from ainews.collect.sources import Source
-from ainews.collect.testserver import Response, TestServer
-from ainews.config import HttpSettings, Settings
-from ainews.store.db import Store
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support: scaffolding shared with the tests
+
+from ainews.collect.http import PerHostTransport  # noqa: E402
+from ainews.collect.run import collect  # noqa: E402
+from ainews.collect.sources import Source  # noqa: E402
+from ainews.config import HttpSettings, Settings  # noqa: E402
+from ainews.store.db import Store  # noqa: E402
+from tests.support.httpserver import Response, TestServer  # noqa: E402
 
 PARAGRAPH = ("<p>{title} 관련 기사 본문 {n}번째 문단이다. 인공지능 기술이 산업 전반에 확산되면서 "
              "기업들은 생성형 AI 모델을 도입해 업무 효율을 높이고 있다고 밝혔다. 업계에서는 "

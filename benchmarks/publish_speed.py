@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ainews import analyze, pipeline  # noqa: E402
+from ainews.analyze.korean import index_tokens  # noqa: E402
 from ainews.config import Settings  # noqa: E402
 from ainews.models import KST, Analysis, Article, Story  # noqa: E402
 from ainews.store import Store  # noqa: E402
@@ -74,7 +75,7 @@ def main() -> int:
             add_day(store, start + timedelta(days=i), args.per_day, i * args.per_day)
         print(f"setup: {args.days} days × {args.per_day} items stored in {time.perf_counter() - t0:.1f} s")
         t0 = time.perf_counter()  # a real store is indexed as articles are analyzed, not at publish time
-        SearchIndex(store).sync()
+        SearchIndex(store, index_tokens).sync()
         print(f"setup: search index of the archive built in {time.perf_counter() - t0:.1f} s "
               f"(peak RSS so far {peak_mb():.0f} MB, Kiwi)")
         out = folder / "out"

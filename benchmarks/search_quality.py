@@ -1,4 +1,4 @@
-"""Search quality: 20 fixed Korean queries on the hand-written corpus (ainews/web/devdata.py).
+"""Search quality: 20 fixed Korean queries on the hand-written corpus (tests/support/devdata.py).
 
 precision@5 = relevant articles in the top 5 / min(5, number of relevant articles), so a query with
 two relevant articles scores 1.0 when both are in the top 5. Also prints hit@1 and MRR.
@@ -13,15 +13,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ainews.store import Store
-from ainews.store.search import SearchIndex
-from ainews.web.devdata import QueryResult, evaluate_search, load_corpus
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support: scaffolding shared with the tests
+
+from ainews.analyze.korean import index_tokens  # noqa: E402
+from ainews.store import Store  # noqa: E402
+from ainews.store.search import SearchIndex  # noqa: E402
+from tests.support.devdata import QueryResult, evaluate_search, load_corpus  # noqa: E402
 
 
 def evaluate(url: str) -> list[QueryResult]:
     store = Store(url)
     ids = load_corpus(store)
-    index = SearchIndex(store)
+    index = SearchIndex(store, index_tokens)
     index.sync()
     rows = evaluate_search(lambda q, n: [h.article.id or 0 for h in index.search(q, n)], ids)
     store.close()

@@ -21,10 +21,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from ainews.models import Story
-from ainews.store import Store
-from ainews.store import search as S
-from ainews.web.devdata import bulk_insert, generate_articles
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support: scaffolding shared with the tests
+
+from ainews.analyze.korean import index_tokens  # noqa: E402
+from ainews.models import Story  # noqa: E402
+from ainews.store import Store  # noqa: E402
+from ainews.store import search as S  # noqa: E402
+from tests.support.devdata import bulk_insert, generate_articles  # noqa: E402
 
 QUERIES = ["카카오", "카카오의", "오픈AI", "OpenAI", "네이버 AI 검색", "엔비디아 반도체", "데이터센터", "삼성전자의",
            "AI 에이전트", "투자 유치", "LG AI연구원", "멀티모달 모델", "딥시크", "퓨리오사AI 양산", "업스테이지",
@@ -73,7 +76,7 @@ def fill(store: Store, n: int) -> None:
 
 
 def build_index(store: Store) -> S.SearchIndex:
-    index = S.SearchIndex(store)
+    index = S.SearchIndex(store, index_tokens)
     if hasattr(index, "sync_facets"):
         start = time.perf_counter()
         done = index.sync_facets()

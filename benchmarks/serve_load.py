@@ -30,10 +30,13 @@ from pathlib import Path
 
 import httpx
 
-from ainews.models import Story
-from ainews.store import Store
-from ainews.store.search import SearchIndex
-from ainews.web.devdata import bulk_insert, generate_articles, load_corpus
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support: scaffolding shared with the tests
+
+from ainews.analyze.korean import index_tokens  # noqa: E402
+from ainews.models import Story  # noqa: E402
+from ainews.store import Store  # noqa: E402
+from ainews.store.search import SearchIndex  # noqa: E402
+from tests.support.devdata import bulk_insert, generate_articles, load_corpus  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ["카카오", "오픈AI", "엔비디아 반도체", "AI 에이전트", "네이버 AI 검색", "데이터센터", "삼성전자의",
@@ -72,7 +75,7 @@ def build_store(path: Path, n: int) -> list[str]:
         store.save_story(Story(id=sid, title=members[0].title, representative_id=members[0].id or 0,
                                member_ids=[m.id or 0 for m in members], first_seen=min(dates), last_seen=max(dates)))
         story_ids.append(sid)
-    index = SearchIndex(store)
+    index = SearchIndex(store, index_tokens)
     index.sync_facets()
     indexed = index.sync()
     store.close()

@@ -115,3 +115,24 @@ def test_second_run_on_the_same_store_stops_with_one_line(tmp_path: Path, db_url
                                      "--out", str(tmp_path / "out"), "--date", "2026-01-20"])
     assert result.exit_code == 2 and "another 'run' is running" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_bug_is_not_reported_as_the_users_mistake(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only UserError (errors.py) becomes 'error: …' and exit 2; a ValueError from a bug keeps its traceback."""
+    from ainews import pipeline
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("a bug, not the user's fault")
+
+    monkeypatch.setattr(pipeline, "write_digest", broken)
+    result = CliRunner().invoke(app, ["--db", db_url, "digest", "--date", "2026-01-20"])
+    assert result.exit_code != 2
+    assert isinstance(result.exception, ValueError)
+
+
+def test_every_command_closes_the_stores_it_opened(seeds: dict[str, Path], db_url: str) -> None:
+    from ainews.cli import state
+
+    for args in (["add", str(seeds["002"])], ["sources"], ["digest", "--date", "2026-13-01"]):
+        CliRunner().invoke(app, ["--db", db_url, *args])
+        assert state.opened == [], args

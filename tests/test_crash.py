@@ -31,10 +31,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from ainews import pipeline
-from ainews.collect.testserver import Response, TestServer
 from ainews.config import load_settings
 from ainews.models import KST
 from ainews.store import Store
+from tests.support.httpserver import Response, TestServer
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "crash" / "articles.toml"

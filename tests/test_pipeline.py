@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ainews import analyze, pipeline
+from ainews.analyze.korean import index_tokens
 from ainews.config import Settings
 from ainews.models import KST, Analysis, Article
 from ainews.store import Store
@@ -20,5 +21,5 @@ def test_search_index_catches_up_when_nothing_is_pending(any_db_url: str) -> Non
     store.save_analysis(article_id, Analysis(relevance=1.0, is_ai=True, companies=["카카오"],
                                              version=analyze.ANALYSIS_VERSION))
     assert pipeline.analyze_pending(store, Settings()) == 0
-    hits = SearchIndex(store).search("카카오", limit=5)
+    hits = SearchIndex(store, index_tokens).search("카카오", limit=5)
     assert [h.article.id for h in hits] == [article_id]

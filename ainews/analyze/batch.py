@@ -14,6 +14,7 @@ from typing import Any
 
 from ainews.collect.records import raw_page, read_jsonl
 from ainews.config import Settings
+from ainews.errors import UserError
 from ainews.models import KST, Article
 
 TITLE_MAX = 120
@@ -72,7 +73,7 @@ def analyze_records(records: list[dict[str, Any]], settings: Settings) -> list[d
         rid = record.get("id", n)
         try:
             article = _article(record)
-        except (OSError, ValueError, TypeError) as exc:
+        except (UserError, OSError, ValueError, TypeError) as exc:
             outputs.append({"id": rid, "error": f"{type(exc).__name__}: {exc}"})
             continue
         article.id = len(articles) + 1

@@ -59,3 +59,11 @@ def split_sentences(text: str) -> list[str]:
     for sents in kiwi().split_into_sents(paragraphs):
         out.extend(s.text.strip() for s in sents if s.text.strip())
     return out
+
+
+def index_tokens(texts: Sequence[str]) -> list[list[str]]:
+    """Search-index tokens: content morphemes, lower-cased, quotes removed (documents and queries alike)."""
+    out = []
+    for tokens in morphemes_batch([t or "" for t in texts]):
+        out.append([t.lower().replace('"', "") for t in tokens if t.strip().strip('"')])
+    return out

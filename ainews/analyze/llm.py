@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from ainews.config import LlmSettings
+from ainews.errors import AinewsError
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ USER_TEMPLATE = (
 _BULLET = re.compile(r"^\s*(?:[-*•·▶>]+|\d{1,2}[.)]|\(\d{1,2}\)|[①-⑩])\s*")
 
 
-class LlmError(RuntimeError):
+class LlmError(AinewsError):
     """Any failure of the LLM path; the caller falls back to the extractive summary."""
 
 

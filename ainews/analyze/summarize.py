@@ -41,6 +41,7 @@ from ainews.analyze.llm import (
 )
 from ainews.collect.records import raw_page, read_jsonl
 from ainews.config import Settings
+from ainews.errors import UserError
 from ainews.models import Article
 from ainews.store import Store
 
@@ -477,7 +478,7 @@ def summarize_jsonl(lines: Iterable[str], settings: Settings, method: str | None
             if all(record.get(k) is None for k in ("text", "html", "path")):
                 raise ValueError("needs one of text, html, path")
             records.append((record.get("id", number), _article_from_record(record), None))
-        except (ValueError, OSError, TypeError) as exc:
+        except (UserError, ValueError, OSError, TypeError) as exc:
             records.append((record.get("id", number), None, f"line {number}: {type(exc).__name__}: {exc}"))
     summaries = iter(summarize_articles([a for _, a, _ in records if a is not None], settings, store))
     for rid, article, error in records:

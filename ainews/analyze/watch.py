@@ -1,7 +1,7 @@
 """Which articles a `[[watch]]` asks about: its terms on Kiwi morpheme boundaries with spellings
 folded as search folds them (`OpenAI` = `오픈AI`), or organisations the analysis found.
 
-Matching reuses search's query parsing (store/search.py: parse_query, tokenize, tag_key), so a watch
+Matching reuses search's query parsing (store/search: parse_query with the same index tokens, tag_key), so a watch
 matches exactly what searching its term would find in the title, subtitles and text.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ainews.analyze.korean import index_tokens
 from ainews.config import WatchSettings
 from ainews.models import Article
 from ainews.store import search
@@ -35,7 +36,7 @@ class Matcher:
 
 
 def _spellings(value: str) -> list[search.Term]:
-    return search.parse_query(value).terms
+    return search.parse_query(value, index_tokens).terms
 
 
 def compile_watch(watch: WatchSettings) -> Matcher:
@@ -69,7 +70,7 @@ def morpheme_runs(tokens: Sequence[str]) -> frozenset[str]:
 def article_runs(articles: Sequence[Article]) -> list[frozenset[str]]:
     """Each article's title, subtitles and text as morpheme runs (one Kiwi call for all)."""
     texts = ["\n".join([a.title, *a.subtitles, a.body[:BODY_CHARS]]) for a in articles]
-    return [morpheme_runs([search.tag_key(t) for t in tokens]) for tokens in search.tokenize(texts)]
+    return [morpheme_runs([search.tag_key(t) for t in tokens]) for tokens in index_tokens(texts)]
 
 
 def story_key(article: Article) -> str:

@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from ainews.collect.feeds import FeedResult, parse_feed
 from ainews.collect.http import Fetcher, FetchError
 from ainews.config import Settings
+from ainews.errors import UserError
 from ainews.models import RawPage
 
 FEED_PATHS = Path(__file__).resolve().parent.parent / "data" / "feed_paths.toml"
@@ -24,7 +25,7 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xm
               "text/xml")
 
 
-class DiscoveryError(ValueError):
+class DiscoveryError(UserError):
     """No usable feed at a URL; the message says why and what was tried."""
 
 

@@ -36,6 +36,7 @@ import httpx
 from ainews.collect.pinned import PerHostTransport, Pins, Resolver, url_host
 from ainews.collect.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
 from ainews.config import HttpSettings, Settings
+from ainews.errors import UserError
 from ainews.models import RawPage
 from ainews.store.robots_copies import StoredRobotsCopies
 
@@ -49,7 +50,7 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 TRANSIENT_REASONS = ("timed out", "HTTP 5", "HTTP 429", "connection ", "server closed")
 
 
-class FetchError(Exception):
+class FetchError(UserError):
     """A URL that could not be fetched; str() is one line for the user (no traceback needed)."""
 
     def __init__(self, url: str, reason: str) -> None:
@@ -279,7 +280,7 @@ class Fetcher:
                     return body
                 if body.retry_after is not None:
                     if self.pacer is not None:
-                        await self.pacer.hold(_host_name(url), min(body.retry_after, MAX_RETRY_AFTER))
+                        await self.pacer.hold(url_host(url), min(body.retry_after, MAX_RETRY_AFTER))
                     await asyncio.sleep(min(body.retry_after, MAX_RETRY_AFTER))
                     attempt += 1
                     continue
@@ -287,7 +288,7 @@ class Fetcher:
             attempt += 1
 
     def _host(self, url: str) -> _Host:
-        name = _host_name(url)
+        name = url_host(url)
         host = self._hosts.get(name)
         if host is None:
             host = _Host(asyncio.Semaphore(max(1, self.http.per_host_concurrency)), self.http.per_host_delay)
@@ -322,7 +323,7 @@ class Fetcher:
                     while (wait := host.last_start + host.delay - loop.time()) > 0:
                         await asyncio.sleep(wait)
                     if self.pacer is not None:
-                        await self.pacer.turn(_host_name(url), host.delay)
+                        await self.pacer.turn(url_host(url), host.delay)
                     host.last_start = loop.time()
                     host.requests += 1
                     self.requests += 1
@@ -333,7 +334,7 @@ class Fetcher:
     def _shared_slot(self, url: str) -> AbstractAsyncContextManager[None]:
         if self.pacer is None:
             return nullcontext()
-        return self.pacer.slot(_host_name(url), self.http.per_host_concurrency)
+        return self.pacer.slot(url_host(url), self.http.per_host_concurrency)
 
     async def _send(self, url: str, headers: dict[str, str], max_bytes: int, trace: Callable) -> _Body:
         assert self._client is not None, "use Fetcher inside 'async with'"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ainews.errors import UserError
 from ainews.models import RawPage
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".mhtml"}
 
 
-class InputError(ValueError):
+class InputError(UserError):
     """An input that cannot be read as a document; the message is one line for the user."""
 
 

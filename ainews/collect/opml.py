@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from ainews.errors import UserError
 from ainews.models import normalize_url
 
 # libxml2 expands internal entities even with resolve_entities=False: refuse any declaration
@@ -23,7 +24,7 @@ _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class OpmlError(ValueError):
+class OpmlError(UserError):
     """A file that is not usable OPML; one line naming the file and the problem."""
 
 

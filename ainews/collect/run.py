@@ -27,11 +27,11 @@ from ainews.collect.feeds import parse_feed
 from ainews.collect.http import Fetcher, FetchError, FetchResult, Pacer, RobotsDisallowed
 from ainews.collect.links import links_from_list, parse_sitemap
 from ainews.collect.sources import Source
+from ainews.collect.templates import refresh_quietly
 from ainews.config import Settings
 from ainews.extract.feedtext import article_from_feed, with_feed_body
 from ainews.models import Article, FeedEntry, RawPage, normalize_url
 from ainews.store.db import Store
-from ainews.store.templates import refresh_quietly
 
 log = logging.getLogger("ainews.collect")
 

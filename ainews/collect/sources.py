@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ainews.errors import UserError
+
 if TYPE_CHECKING:
     from ainews.store.db import Store
 
@@ -22,7 +24,7 @@ _FIELDS = {"name", "url", "kind", "link_selector", "enabled", "max_items"}
 DEFAULT_MAX_ITEMS = 200
 
 
-class SourceError(ValueError):
+class SourceError(UserError):
     """A sources file that cannot be used; the one-line message names the file and the problem."""
 
 

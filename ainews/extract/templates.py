@@ -3,7 +3,7 @@
 The extractor's rules catch the boilerplate they know; what is left (a host's promo line, its
 "많이 본 뉴스" list, a reporter box, a recurring column's fixed intro) repeats verbatim on page after
 page. This module is pure: it hashes normalized lines and decides, from counts the store keeps per
-host (ainews/store/templates.py), which lines are template and what a body looks like without them.
+host (ainews/collect/templates.py), which lines are template and what a body looks like without them.
 
 Guards against cutting real text (a sentence quoted by two articles):
 - a line is template only when it is in >= `min_articles` distinct pages of the host AND in

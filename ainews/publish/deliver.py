@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from ainews.config import EmailSettings, Settings
+from ainews.errors import AinewsError
 from ainews.publish.channel_filter import for_channel
 from ainews.publish.markdown import clip, safe_url
 from ainews.redact import configured_secrets, install_log_filter, redact, remember, remember_settings
@@ -38,7 +39,7 @@ SLACK_SECTION_CHARS = 2900
 MAX_HREF_CHARS = 1500
 
 
-class DeliveryError(Exception):
+class DeliveryError(AinewsError):
     """A channel failed; the message is already free of secrets."""
 
 

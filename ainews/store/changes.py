@@ -29,10 +29,10 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-# bookkeeping no page shows: writes there (the work queue's claims above all) never touch the counter,
+# bookkeeping no page shows: writes there (the workers' per-host turns above all) never touch the counter,
 # so concurrent workers do not queue up behind its row lock on PostgreSQL
-UNSHOWN = frozenset({TABLE, "jobs", "fetch_cache", "seen_entries", "source_health", "deliveries", "llm_cache",
-                     "watch_alerts", "alembic_version"})
+UNSHOWN = frozenset({TABLE, "host_pace", "robots_copies", "fetch_cache", "seen_entries", "source_health",
+                     "deliveries", "llm_cache", "watch_alerts", "alembic_version"})
 _TARGET = re.compile(
     r'^\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|replace\s+into|merge\s+into)\s+"?(\w+)', re.I)
 

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from ainews.errors import UserError
 from ainews.models import KST, Analysis, Article, Imported, Story
 from ainews.sanitize import sanitize_article
 from ainews.store import changes
@@ -94,7 +95,7 @@ def _close_inherited_locks() -> None:
 os.register_at_fork(after_in_child=_close_inherited_locks)
 
 
-class RunLocked(RuntimeError):
+class RunLocked(UserError):
     """Another run holds the lock on this store."""
 
 

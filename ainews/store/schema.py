@@ -142,7 +142,7 @@ class HostPaceRow(Base):
 
 
 class TemplateHostRow(Base):
-    """Per host: how many pages taught its template (learned by ainews/store/templates.py)."""
+    """Per host: how many pages taught its template (learned by ainews/collect/templates.py)."""
 
     __tablename__ = "template_hosts"
 

@@ -24,6 +24,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from pydantic import BaseModel
 
+from ainews.analyze.korean import index_tokens
 from ainews.config import Settings
 from ainews.models import KST, Article, DigestItem, Story, now_kst
 from ainews.store import Store
@@ -32,6 +33,7 @@ from ainews.urltrust import clean_web_url, page_reference
 from ainews.web import guards
 from ainews.web.cache import CacheMiddleware, PageCache
 from ainews.web.charts import color, line_chart, sparkline
+from ainews.web.highlight import present
 from ainews.web.timefmt import machine_when, when
 
 log = logging.getLogger(__name__)
@@ -191,9 +193,9 @@ class Web:
         return value
 
     def digest(self, day: date) -> tuple[list[DigestEntry], list[DigestEntry]]:
-        """The day as the published digest has it (pipeline.build_digest): ranked entries, one per
+        """The day as the published digest has it (publish.digest.build_digest): ranked entries, one per
         story, and the ones left out below the relevance threshold."""
-        from ainews.pipeline import build_digest
+        from ainews.publish.digest import build_digest
 
         built = build_digest(self.store, self.settings, day)
 
@@ -254,7 +256,7 @@ FilterParam = Annotated[str | None, Query(max_length=200)]
 def create_app(store: Store, settings: Settings | None = None, index: S.SearchIndex | None = None) -> FastAPI:
     """The FastAPI app over `store`. Pass an `index` already synced to skip the initial catch-up."""
     settings = settings or Settings()
-    web = Web(store, settings, index or S.SearchIndex(store))
+    web = Web(store, settings, index or S.SearchIndex(store, index_tokens))
     if index is None:
         web.index.sync_facets()  # seconds even for a big store: filtered lists are right from the start
         web.maybe_sync()
@@ -353,7 +355,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
         web.maybe_sync()
         f = filters_from(category, topic, company, outlet, date_from, date_to)
         page = 20
-        hits = web.index.search(q, page + 1, f, offset) if q.strip() else []
+        hits = [present(h) for h in web.index.search(q, page + 1, f, offset)] if q.strip() else []
         return render(request, "search.html", q=q, hits=hits[:page], filters=f, facets=web.facets(),
                       offset=offset, page=page, more=len(hits) > page)
 
@@ -417,7 +419,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
         web.maybe_sync()
         f = filters_from(category, topic, company, outlet, date_from, date_to)
         return [article_out(h.article) | {"score": h.score, "snippet": str(h.snippet), "matched": h.matched}
-                for h in web.index.search(q, limit, f, offset)]
+                for h in map(present, web.index.search(q, limit, f, offset))]
 
     @app.get("/api/stories", response_model=list[StoryOut], tags=["api"])
     def api_stories(limit: Annotated[int, Query(ge=1, le=200)] = 50,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ainews.collect.sources import Source
-from ainews.collect.testserver import Response, TestServer
+from tests.support.httpserver import Response, TestServer
 
 
 def article_html(title: str, n: int = 0) -> bytes:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ainews.collect.testserver import TestServer
 from ainews.config import HttpSettings, Settings
 from ainews.store.db import Store
+from tests.support.httpserver import TestServer
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 

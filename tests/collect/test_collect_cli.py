@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ainews.cli import app
-from ainews.collect.testserver import Response, TestServer
 from tests.collect.collect_fixtures import serve_feed
+from tests.support.httpserver import Response, TestServer
 
 runner = CliRunner()
 

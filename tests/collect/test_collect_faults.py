@@ -8,7 +8,7 @@ from collect_fixtures import article_html, rss
 
 from ainews.collect.run import collect
 from ainews.collect.sources import Source
-from ainews.collect.testserver import Response
+from tests.support.httpserver import Response
 
 
 def _flaky(state: dict[str, int]):  # noqa: ANN202 - test handler factory

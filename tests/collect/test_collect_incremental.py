@@ -7,7 +7,7 @@ import asyncio
 from collect_fixtures import feed_source, serve_feed
 
 from ainews.collect.run import collect
-from ainews.collect.testserver import Response
+from tests.support.httpserver import Response
 
 
 def test_thirty_items_then_nothing_new(server, store, settings) -> None:

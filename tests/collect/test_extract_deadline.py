@@ -19,11 +19,11 @@ from ainews import pipeline
 from ainews.collect.extracting import WALL_FACTOR, Extractor
 from ainews.collect.run import collect
 from ainews.collect.sources import Source
-from ainews.collect.testserver import Response
 from ainews.config import Settings
 from ainews.models import RawPage
 from ainews.store import Store
 from tests.fuzz import pathological
+from tests.support.httpserver import Response
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 5.0

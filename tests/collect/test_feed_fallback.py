@@ -11,11 +11,11 @@ from xml.sax.saxutils import escape
 from collect_fixtures import article_html, feed_source
 
 from ainews.collect.run import collect
-from ainews.collect.testserver import Response
 from ainews.models import Article, Digest, DigestItem
 from ainews.publish import jsonout, markdown, site
 from ainews.store.db import Store
 from ainews.web.app import article_out
+from tests.support.httpserver import Response
 
 FULL_TEXT = "".join(
     f"<p>네이버가 초거대 인공지능 하이퍼클로바X의 새 버전을 {i}번째로 공개했다. 회사는 검색과 쇼핑에 "

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from ainews import pipeline
 from ainews.collect.run import collect
 from ainews.collect.sources import Source
-from ainews.collect.testserver import Response
 from ainews.urltrust import clean_web_url
 from ainews.web.app import create_app
+from tests.support.httpserver import Response
 
 DAY = date(2026, 8, 9)
 

@@ -9,7 +9,7 @@ import pytest
 from collect_fixtures import article_html
 
 from ainews.collect.http import Fetcher, FetchError, RobotsDisallowed, RobotsUnreachable, fetch_one
-from ainews.collect.testserver import Response, TestServer
+from tests.support.httpserver import Response, TestServer
 
 
 def _run(coro):  # noqa: ANN001, ANN202

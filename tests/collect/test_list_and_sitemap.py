@@ -10,8 +10,8 @@ from collect_fixtures import article_html
 from ainews.collect.links import links_from_list, parse_sitemap
 from ainews.collect.run import collect
 from ainews.collect.sources import Source
-from ainews.collect.testserver import Response
 from ainews.models import RawPage
+from tests.support.httpserver import Response
 
 LIST_PAGE = """<html><head><meta charset="euc-kr"><base href="/news/"></head><body>
 <div class="nav"><a href="/about">회사소개</a></div>

@@ -23,7 +23,7 @@ from pytest_httpserver import HTTPServer
 
 from ainews.collect.http import Fetcher, FetchError
 from ainews.collect.pinned import PerHostTransport, Pins
-from ainews.collect.testserver import Response, TestServer
+from tests.support.httpserver import Response, TestServer
 
 NAME = "news.rebind.test"
 

@@ -12,8 +12,8 @@ from collect_fixtures import article_html, rss
 from ainews.collect.http import Fetcher, RobotsDisallowed, RobotsUnreachable
 from ainews.collect.run import collect
 from ainews.collect.sources import Source
-from ainews.collect.testserver import Response, TestServer
 from ainews.store.robots_copies import StoredRobotsCopies
+from tests.support.httpserver import Response, TestServer
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ainews.cli import app
-from ainews.collect.testserver import Response, TestServer
 from ainews.store.db import Store
 from tests.collect.collect_fixtures import rss
 from tests.collect.test_sources_manage import cli_base
+from tests.support.httpserver import Response, TestServer
 
 runner = CliRunner()
 HTML = {"Content-Type": "text/html; charset=utf-8"}

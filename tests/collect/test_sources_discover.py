@@ -7,9 +7,9 @@ import asyncio
 import pytest
 
 from ainews.collect.discover import DiscoveryError, common_paths, discover
-from ainews.collect.testserver import Response, TestServer
 from ainews.config import Settings
 from tests.collect.collect_fixtures import rss
+from tests.support.httpserver import Response, TestServer
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 RSS = {"Content-Type": "application/rss+xml"}

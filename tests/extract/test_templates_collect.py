@@ -9,11 +9,11 @@ from pathlib import Path
 
 from ainews.collect.run import collect
 from ainews.collect.sources import Source
-from ainews.collect.testserver import Response, TestServer
 from ainews.config import HttpSettings, Settings
 from ainews.extract import extract
 from ainews.models import RawPage
 from ainews.store.db import Store
+from tests.support.httpserver import Response, TestServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "collect"))
 from collect_fixtures import rss  # noqa: E402

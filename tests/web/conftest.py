@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from ainews.analyze.korean import index_tokens
 from ainews.store import Store
 from ainews.store.search import SearchIndex
 from ainews.web.app import create_app
@@ -24,7 +25,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, dict[str, int], SearchIndex]]:
     store, ids = build_store(tmp_path_factory.mktemp("web") / "ainews.db")
-    index = SearchIndex(store)
+    index = SearchIndex(store, index_tokens)
     index.sync()
     yield store, ids, index
     store.close()
@@ -39,7 +40,7 @@ def any_corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     else:
         url = pg.create_database(request.getfixturevalue("pg_admin_url"))
     store, ids = build_store(url)
-    index = SearchIndex(store)
+    index = SearchIndex(store, index_tokens)
     index.sync()
     yield store, ids, index
     store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ainews.store import Store
-from ainews.web.devdata import CORPUS, Doc, load_corpus
+from tests.support.devdata import CORPUS, Doc, load_corpus
 
 # Titles, summaries and bodies an attacker controls: they must come out escaped everywhere.
 HOSTILE = [

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from ainews.analyze.korean import index_tokens
 from ainews.models import Story
 from ainews.store import Store
 from ainews.store.changes import fingerprint
@@ -33,7 +34,7 @@ CAPTURE = """인공지능 스타트업 새 모델 공개
 def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Path, Store]]:
     path = tmp_path_factory.mktemp("cache") / "ainews.db"
     store, _ids = build_store(path, hostile=False)
-    index = SearchIndex(store)
+    index = SearchIndex(store, index_tokens)
     index.sync()
     yield TestClient(create_app(store, index=index)), path, store
     store.close()

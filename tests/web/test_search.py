@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from ainews.analyze.korean import index_tokens
 from ainews.models import Article
 from ainews.store import Store
-from ainews.store import search as search_module
-from ainews.store.search import Filters, SearchIndex, parse_query
-from ainews.web.devdata import evaluate_search
+from ainews.store.search import Filters, SearchIndex, parse_query, postgres_fts, sqlite_fts
+from ainews.store.search.like import LikeScan
+from ainews.web.highlight import present
+from tests.support.devdata import evaluate_search
 from tests.web.fixtures import build_store
 
 KAKAO = {"kakao-openai-hankyoreh", "kakao-openai-digitaldaily", "kakao-earnings"}
@@ -57,9 +59,9 @@ def test_story_words_and_ranking_prefers_title(corpus) -> None:
 
 def test_snippets_highlight_and_escape(corpus) -> None:
     _store, ids, index = corpus
-    hit = index.search("카카오의", 1)[0]
+    hit = present(index.search("카카오의", 1)[0])
     assert "<mark>카카오" in hit.snippet
-    hostile = [h for h in index.search("해킹 보안", 5) if h.article.id == ids["xss-title"]]
+    hostile = [present(h) for h in index.search("해킹 보안", 5) if h.article.id == ids["xss-title"]]
     assert hostile, "the hostile article should match"
     html = str(hostile[0].title_html) + str(hostile[0].snippet)
     assert "<script>" not in html and "<iframe" not in html and "&lt;script&gt;" in html
@@ -78,8 +80,8 @@ def test_query_syntax_never_reaches_fts(corpus, q: str) -> None:
 def test_operators_are_words_not_syntax(corpus) -> None:
     _store, ids, index = corpus
     assert set(slugs(index, ids, "카카오*", 3)) == KAKAO
-    assert parse_query('a" OR "b').morph_match() is not None
-    assert '"' not in (parse_query('"').morph_match() or "")
+    assert parse_query('a" OR "b', index_tokens).morph_match() is not None
+    assert '"' not in (parse_query('"', index_tokens).morph_match() or "")
 
 
 def test_filters_combine_with_search(corpus) -> None:
@@ -95,7 +97,7 @@ def test_filters_combine_with_search(corpus) -> None:
 
 def test_index_catches_up_on_new_and_changed_articles(any_db_url: str) -> None:
     store, ids = build_store(any_db_url, hostile=False)
-    index = SearchIndex(store)
+    index = SearchIndex(store, index_tokens)
     assert index.sync() == store.count_articles()
     assert index.sync() == 0  # nothing stale
     new_id, _ = store.upsert_article(Article(url="https://news.example.com/new", title="퓨리오사AI 신규 칩 발표",
@@ -117,8 +119,8 @@ def test_index_catches_up_on_new_and_changed_articles(any_db_url: str) -> None:
 
 def test_other_databases_fall_back_to_like(any_db_url: str) -> None:
     store, _ids = build_store(any_db_url, hostile=False)
-    index = SearchIndex(store)
-    index.backend = "like"  # what a database without an FTS backend (neither SQLite nor PostgreSQL) gets
+    index = SearchIndex(store, index_tokens)
+    index.text_backend = LikeScan(store)  # what a database without an FTS backend (neither SQLite nor PostgreSQL) gets
     hits = index.search("OpenAI 100%", 5)
     assert hits == []
     assert {h.article.title for h in index.search("패자부활전", 5)} >= {"네이버클라우드, 독파모 패자부활전 불참"}
@@ -127,7 +129,7 @@ def test_other_databases_fall_back_to_like(any_db_url: str) -> None:
 
 def test_empty_store(any_db_url: str) -> None:
     store = Store(any_db_url)
-    index = SearchIndex(store)
+    index = SearchIndex(store, index_tokens)
     assert index.sync() == 0 and index.search("카카오") == []
     store.close()
 
@@ -147,7 +149,8 @@ def test_very_common_words_rank_only_the_newest_candidates(corpus, monkeypatch: 
                                 "dokpamo-naver-chosun", "dokpamo-call-yna", "dokpamo-motif-etnews")}
     ranking = [h.article.id for h in index.search("독파모", 20) if h.matched == "morph"]
     assert dokpamo <= set(ranking)
-    monkeypatch.setattr(search_module, "CANDIDATES", 3)
+    monkeypatch.setattr(sqlite_fts, "CANDIDATES", 3)
+    monkeypatch.setattr(postgres_fts, "CANDIDATES", 3)
     newest_three = sorted((i for i in ranking if i is not None), reverse=True)[:3]
     capped = [h.article.id for h in index.search("독파모", 2)]
     assert capped == [i for i in ranking if i in newest_three][:2]
@@ -180,7 +183,7 @@ def test_reanalysis_moves_an_article_between_facets(any_db_url: str) -> None:
     from ainews.store.search import list_articles
 
     store, ids = build_store(any_db_url, hostile=False)
-    index = SearchIndex(store)
+    index = SearchIndex(store, index_tokens)
     index.sync()
     article = store.get_article(ids["lunit-medical"])
     assert article and article.analysis

@@ -1,7 +1,7 @@
 """task engine: the home-made jobs table gives way to procrastinate; shared per-host pacing
 
 Revision ID: 0002_queue
-Revises: 0001
+Revises: 0002_daily
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0002_queue'
-down_revision = '0001'
+down_revision = '0002_daily'
 branch_labels = None
 depends_on = None
 

@@ -3,10 +3,10 @@ taught it, idempotent, undoable, and never cutting a quote two articles share.""
 
 from __future__ import annotations
 
+from ainews.collect.templates import refresh_templates, restore_host, template_lines
 from ainews.config import TemplateSettings
 from ainews.extract import quality
 from ainews.store import Store
-from ainews.store.templates import refresh_templates, restore_host, template_lines
 from tests.extract.template_pages import COLUMN_INTRO, COPYRIGHT, MOST_READ, PROMO, QUOTE, article, body, prose
 
 
