@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ainews import cli_daily, cli_templates, pipeline
+from ainews import cli_daily, cli_queue, cli_templates, pipeline
 from ainews.collect.local import InputError
 from ainews.config import Settings, load_settings
 from ainews.errors import UserError
@@ -280,71 +280,6 @@ def summarize_cmd(
             typer.echo(line)
 
 
-@app.command()
-@user_errors
-def enqueue(
-    urls: Annotated[list[str] | None, typer.Argument(help="Article page URLs.")] = None,
-    from_file: Annotated[Path | None, typer.Option("--file", help="A file with one URL per line.")] = None,
-    source: Annotated[str, typer.Option(help="Source name recorded with the articles.")] = "queue",
-) -> None:
-    """Queue article pages for `ainews worker` processes (PostgreSQL)."""
-    import asyncio
-
-    from ainews.worker import enqueue_urls
-
-    items = list(urls or [])
-    if from_file is not None:
-        if not from_file.is_file():
-            raise InputError(f"{from_file}: no such file")
-        items += from_file.read_text(encoding="utf-8").split()
-    store = state.store(state.settings())
-    try:
-        added = asyncio.run(enqueue_urls(store, items, source))
-    finally:
-        store.close()
-    typer.echo(f"{added} queued, {len(set(items)) - added} already waiting")
-
-
-@app.command()
-@user_errors
-def worker(
-    concurrency: Annotated[int, typer.Option(help="Tasks run at once by this worker.")] = 8,
-    allow_private: Annotated[bool, typer.Option(help="Allow private/loopback addresses.")] = False,
-    burst: Annotated[bool, typer.Option(help="Exit when no task is due instead of waiting for more.")] = False,
-) -> None:
-    """Run a task-engine worker (procrastinate on PostgreSQL): polls, fetches, analysis, publishing."""
-    import asyncio
-
-    from ainews.worker import WorkerOptions, work
-
-    settings = state.settings()
-    store = state.store(settings)
-    try:
-        asyncio.run(work(store, settings, WorkerOptions(concurrency, allow_private, burst)))
-    finally:
-        store.close()
-
-
-@app.command()
-@user_errors
-def queue(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Tasks in the queue by task and status (todo, doing, failed, succeeded), and the latest failures."""
-    from ainews.worker import failed_tasks, queue_status
-
-    store = state.store(state.settings())
-    try:
-        counts, failed = queue_status(store), failed_tasks(store)
-    finally:
-        store.close()
-    if as_json:
-        typer.echo(json.dumps({"tasks": counts, "failed": failed}, ensure_ascii=False, default=str))
-        return
-    for row in counts:
-        typer.echo(f"{row['task_name']:<24} {row['status']:<10} {row['n']}")
-    for row in failed:
-        typer.echo(f"failed #{row['id']} {row['task_name']} after {row['attempts']} attempt(s): {row['args']}")
-
-
 def _require_jsonl(fmt: str) -> None:
     if fmt != "jsonl":
         raise UserError(f"unknown format '{fmt}': use jsonl")
@@ -381,7 +316,8 @@ def run_cmd(
     store = state.store(settings)
     url = site_url if site_url is not None else os.environ.get("AINEWS_SITE_URL", settings.site_url)
     if queued:
-        _run_queued(store, settings, the_day or pipeline.now_kst().date(), sources, out, not no_deliver, url, wait)
+        cli_queue.run_queued(store, settings, the_day or pipeline.now_kst().date(), sources, out, not no_deliver,
+                             url, wait)
         return
     try:
         report = pipeline.run(settings, store, the_day, out, sources=sources, allow_private=allow_private,
@@ -390,31 +326,6 @@ def run_cmd(
     finally:
         store.close()
     _print_run_report(report, as_json)
-
-
-def _run_queued(store: Store, settings: Settings, day: date, sources: str | None, out: Path | None,
-                deliver: bool, site_url: str, wait: bool) -> None:
-    """`run --queue [--wait]`: the workers do the day; with --wait, publish it here to --out too."""
-    import asyncio
-
-    from ainews import worker
-
-    try:
-        job = asyncio.run(worker.enqueue_run(store, settings, day, sources=sources,
-                                             out=str(out.resolve()) if out else "", deliver=deliver,
-                                             site_url=site_url))
-        err.print(f"queued {day} (finishing task #{job})", highlight=False)
-        if not wait:
-            return
-        status = asyncio.run(worker.wait_for(store, job))
-        if status != "succeeded":
-            fail(f"the queued day ended '{status}': see `ainews queue`", code=1)
-        out_dir = out or Path(settings.output_dir).expanduser()
-        result = pipeline.publish_day(store, settings, day, out_dir, site_url)
-        for path in result.markdown + result.json:
-            typer.echo(str(path))
-    finally:
-        store.close()
 
 
 def _print_run_report(report: pipeline.RunReport, as_json: bool) -> None:
@@ -522,6 +433,7 @@ def _progress() -> Progress:
 
 cli_templates.register(app, state, user_errors)
 cli_daily.register(app, state, user_errors)  # `init` and `watches`
+cli_queue.register(app, state, user_errors)  # `worker`, `queue`, `enqueue`
 
 if __name__ == "__main__":
     app()

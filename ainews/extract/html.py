@@ -151,7 +151,7 @@ def extract_html(text: str, url: str, host: str | None) -> Parsed:
     if rule and rule.json:
         parsed = _from_json(text, rule)
     if rule and not parsed.paragraphs:
-        parsed = _from_rule(tree, rule)
+        parsed = from_rule(tree, rule)
     if not rule or not quality.check("\n\n".join(parsed.paragraphs))[0]:
         parsed = _generic_fallback(parsed, LexborHTMLParser(text) if rule else tree, text, metas)
     _fill_from_meta(parsed, tree, metas, rule, host)
@@ -213,7 +213,8 @@ def apply_credit(parsed: Parsed) -> None:
 _SENTENCE_END = re.compile(r"[.?!。…][\"'”’」』)\]]*$|(?:다|요)[\"'”’」』)\]]*$")
 
 
-def _from_rule(tree: LexborHTMLParser, rule: SiteRule) -> Parsed:
+def from_rule(tree: LexborHTMLParser, rule: SiteRule) -> Parsed:
+    """The article as a site rule's selectors find it (also used on HTML left in text captures)."""
     parsed = Parsed(method=f"rule:{rule.name}")
     subtitles = [ln for v in _select_nodes(tree, rule.selectors("subtitle"))[:1] for ln in node_lines(v)]
     parsed.subtitles = [s for s in subtitles if len(s) <= 200]
@@ -364,9 +365,7 @@ def clean_title(title: str, site_name: str | None = None) -> str:
 
 
 def _known() -> set[str]:
-    from ainews.extract.meta import _publishers
-
-    return set(_publishers()["aliases"].values())
+    return meta.publisher_aliases()
 
 
 def _first(values: list[str]) -> str:

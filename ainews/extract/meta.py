@@ -74,6 +74,11 @@ def is_portal(host: str | None) -> bool:
     return bool(host) and any(host == p or host.endswith("." + p) for p in _publishers()["portals"])
 
 
+def publisher_aliases() -> set[str]:
+    """Outlet names as written in bylines and titles (the alias table's values)."""
+    return set(_publishers()["aliases"].values())
+
+
 def known_publishers() -> set[str]:
     """Canonical outlet names of the table."""
     return set(_publishers()["aliases"].values()) | set(_publishers()["hosts"].values())

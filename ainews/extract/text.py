@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ainews.extract import meta
 from ainews.extract.boilerplate import clean_paragraphs, drop_reason, normalize_line, rules, trim_tail
-from ainews.extract.html import Parsed, _from_rule, apply_credit, node_lines
+from ainews.extract.html import Parsed, apply_credit, from_rule, node_lines
 from ainews.extract.rules import match_rule
 
 _TAG = re.compile(r"</?(?:p|div|br|span|strong|section|figure|img|h\d|em|b|a|ul|li)\b[^>]*>", re.I)
@@ -100,7 +100,7 @@ def _leaked_html(lines: list[str]) -> tuple[int, int, Parsed] | None:
     fragment = "\n".join(lines[start:end + 1])
     tree = LexborHTMLParser(f"<html><body>{fragment}</body></html>")
     rule = match_rule(tree, "", None)
-    parsed = _from_rule(tree, rule) if rule else Parsed(paragraphs=clean_paragraphs(node_lines(tree.body)))
+    parsed = from_rule(tree, rule) if rule else Parsed(paragraphs=clean_paragraphs(node_lines(tree.body)))
     if sum(len(p) for p in parsed.paragraphs) < 100:
         return None
     parsed.title, parsed.published_at, parsed.method = "", None, "text+html"
