@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ainews import pipeline
+from ainews.analyze import dates
 from ainews.collect.local import InputError
 from ainews.config import ConfigError, Settings, load_settings
 from ainews.store import RunLocked, Store
@@ -157,6 +158,7 @@ def extract_cmd(
         raise ValueError(f"unknown format '{fmt}': use json or text")
     raw = pipeline.read_input(source, state.settings(), allow_private)
     article = extract(raw)
+    dates.settle([dates.Pending.of(article, raw)], fallback=False)
     if fmt == "json":
         typer.echo(json.dumps(article_json(article), ensure_ascii=False, indent=2))
     else:
@@ -172,7 +174,7 @@ def article_json(article: Any) -> dict[str, Any]:
         "publisher": article.publisher, "reporters": article.reporters,
         "published_at": article.published_at.isoformat() if article.published_at else None,
         "url": article.url, "canonical_url": article.canonical_url, "lang": article.lang,
-        "host": article.host, "date_assumed": article.date_assumed,
+        "host": article.host, "date_assumed": article.date_assumed, "date_method": article.date_method,
         "extraction_ok": article.extraction_ok, "extraction_reason": article.extraction_reason,
     }
 
