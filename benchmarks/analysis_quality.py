@@ -148,9 +148,14 @@ def kfold(gold: list[dict[str, Any]], k: int, noise: int) -> None:
 
 
 def tuning_grid() -> list[dict[str, float]]:
-    """Grid points: module attributes of ainews.analyze to try (the first is today's setting)."""
-    from ainews.analyze import cluster
-    return [{"cluster.LINK_THRESHOLD": cluster.LINK_THRESHOLD + d} for d in (0.0, -0.02, 0.02, 0.04)]
+    """Grid points: module attributes of ainews.analyze to try (the first is the shipped setting)."""
+    from itertools import product
+
+    from ainews.analyze import attach, cluster
+    axes = {"cluster.LINK_THRESHOLD": [cluster.LINK_THRESHOLD, cluster.LINK_THRESHOLD - 0.02, cluster.LINK_THRESHOLD + 0.03],
+            "attach.ATTACH_AVG": [attach.ATTACH_AVG, attach.ATTACH_AVG - 0.02, attach.ATTACH_AVG + 0.03, 9.0],
+            "cluster.NUMBER_WEIGHT": [cluster.NUMBER_WEIGHT, 1.0]}
+    return [dict(zip(axes, values, strict=True)) for values in product(*axes.values())]
 
 
 class overrides:  # noqa: N801 - used as a context manager
@@ -159,7 +164,7 @@ class overrides:  # noqa: N801 - used as a context manager
     def __init__(self, point: dict[str, float]) -> None:
         import importlib
         self.items = [(importlib.import_module("ainews.analyze." + k.split(".")[0]), k.split(".")[1], v)
-                      for k, v in point.items()]
+                      for k, v in point.items()]  # attach.ATTACH_AVG 9.0 = second pass off
         self.saved: list[tuple[Any, str, Any]] = []
 
     def __enter__(self) -> None:

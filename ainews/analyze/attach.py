@@ -1,0 +1,77 @@
+"""Second story pass: pieces of a story that the average-link pass left alone join it.
+
+Different headlines and leads for one event are the normal case in Korean news, so one or two
+outlets' copies often fall just under the pairwise link threshold. A small cluster (a singleton or
+a pair) joins a larger one when it agrees on the core entities (organisations, head proper nouns
+and names with digits that most members share), is inside the story window of the cluster's
+members (an undated piece must agree on one entity more), and its similarity to the members is high enough on average and for its best member.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from statistics import median
+
+from ainews.analyze.features import Doc
+
+SMALL = 2  # clusters of at most this many members may join a larger one
+ATTACH_AVG = 0.10  # mean cosine to the cluster's members
+ATTACH_MAX = 0.15  # cosine to its most similar member
+ATTACH_SHARED = 2  # core entities it shares with the cluster
+CORE_PROPER = 4
+
+
+def core_entities(doc: Doc, orgs: list[str]) -> set[str]:
+    """Who and what a document is about: top organisations, headline/lead proper nouns, model names."""
+    proper = [w for w, _ in doc.proper.most_common(CORE_PROPER)]
+    names = [k for k, _ in doc.head_keywords.most_common() if k[0] == "#"][:CORE_PROPER]
+    return {"org:" + o for o in orgs[:3]} | {"nnp:" + p.lower() for p in proper} | set(names)
+
+
+def attach_small(groups: list[list[int]], sims: dict[tuple[int, int], float], core: dict[int, set[str]],
+                 hours: dict[int, float], window: float) -> list[list[int]]:
+    """Groups after small clusters joined the larger cluster they best agree with (if any)."""
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
+    linked: dict[int, dict[int, float]] = defaultdict(dict)
+    for (a, b), sim in sims.items():
+        linked[a][b] = linked[b][a] = sim
+    cores = {g: _group_core(members, core) for g, members in enumerate(groups) if len(members) > SMALL}
+    moves: dict[int, int] = {}
+    for g, members in enumerate(groups):
+        if len(members) > SMALL:
+            continue
+        best: tuple[float, int] | None = None
+        for target in {group_of[o] for i in members for o in linked[i]} - {g}:
+            if target not in cores:
+                continue
+            score = _fit(members, groups[target], linked, core, cores[target], hours, window)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, target)
+        if best:
+            moves[g] = best[1]
+    out = [list(m) for m in groups]
+    for g, target in moves.items():
+        out[target].extend(groups[g])
+        out[g] = []
+    return [m for m in out if m]
+
+
+def _group_core(members: list[int], core: dict[int, set[str]]) -> set[str]:
+    counts = Counter(e for i in members for e in core.get(i, ()))
+    return {e for e, c in counts.items() if c * 2 >= len(members)}
+
+
+def _fit(small: list[int], big: list[int], linked: dict[int, dict[int, float]], core: dict[int, set[str]],
+         big_core: set[str], hours: dict[int, float], window: float) -> float | None:
+    """Mean similarity of the small cluster to the big one, or None when they do not agree."""
+    dated = [hours[i] for i in big if i in hours]
+    if any(i in hours for i in small) and not dated:
+        return None  # the day cannot be confirmed: a dated piece never joins an undated cluster
+    if dated and any(i in hours and abs(hours[i] - median(dated)) > window for i in small):
+        return None
+    need = ATTACH_SHARED + (0 if all(i in hours for i in small) else 1)  # undated: stricter agreement
+    if any(len(core.get(i, set()) & big_core) < need for i in small):
+        return None
+    values = [linked[i].get(j, 0.0) for i in small for j in big]
+    avg = sum(values) / len(values)
+    return avg if avg >= ATTACH_AVG and max(values) >= ATTACH_MAX else None
