@@ -152,9 +152,8 @@ def tuning_grid() -> list[dict[str, float]]:
     from itertools import product
 
     from ainews.analyze import attach, cluster
-    axes = {"cluster.LINK_THRESHOLD": [cluster.LINK_THRESHOLD, cluster.LINK_THRESHOLD - 0.02, cluster.LINK_THRESHOLD + 0.03],
-            "attach.ATTACH_AVG": [attach.ATTACH_AVG, attach.ATTACH_AVG - 0.02, attach.ATTACH_AVG + 0.03, 9.0],
-            "cluster.NUMBER_WEIGHT": [cluster.NUMBER_WEIGHT, 1.0]}
+    axes = {"cluster.LINK_THRESHOLD": [cluster.LINK_THRESHOLD + d for d in (0.0, -0.02, 0.03)],
+            "attach.ATTACH_AVG": [attach.ATTACH_AVG, attach.ATTACH_AVG - 0.02, attach.ATTACH_AVG + 0.03, 9.0]}
     return [dict(zip(axes, values, strict=True)) for values in product(*axes.values())]
 
 

@@ -2,9 +2,9 @@
 
 Different headlines and leads for one event are the normal case in Korean news, so one or two
 outlets' copies often fall just under the pairwise link threshold. A small cluster (a singleton or
-a pair) joins a larger one when it agrees on the core entities (organisations, head proper nouns
-and names with digits that most members share), is inside the story window of the cluster's
-members (an undated piece must agree on one entity more), and its similarity to the members is high enough on average and for its best member.
+a pair) joins a larger one when it agrees on the core entities (organisations and headline/lead
+proper nouns that most members share; an undated piece on one more), lies inside the story window
+of the members, and is similar enough to them on average and to its closest member.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ CORE_PROPER = 4
 
 
 def core_entities(doc: Doc, orgs: list[str]) -> set[str]:
-    """Who and what a document is about: top organisations, headline/lead proper nouns, model names."""
+    """Who and what a document is about: its top organisations and headline/lead proper nouns."""
     proper = [w for w, _ in doc.proper.most_common(CORE_PROPER)]
-    names = [k for k, _ in doc.head_keywords.most_common() if k[0] == "#"][:CORE_PROPER]
-    return {"org:" + o for o in orgs[:3]} | {"nnp:" + p.lower() for p in proper} | set(names)
+    return {"org:" + o for o in orgs[:3]} | {"nnp:" + p.lower() for p in proper}
 
 
 def attach_small(groups: list[list[int]], sims: dict[tuple[int, int], float], core: dict[int, set[str]],

@@ -38,7 +38,6 @@ LINK_THRESHOLD = 0.17
 UNDATED_PENALTY = 0.03
 MERGE_AVG = 0.15
 COSINE_BATCH = 20000
-NUMBER_WEIGHT = 0.0  # names with digits and amounts with units ("hbm3e", "12단"): shared ones say same event
 
 
 def _shingles(doc: Doc) -> set[str]:
@@ -124,9 +123,9 @@ def _vectors(docs: list[Doc], orgs: dict[int, list[str]]) -> dict[int, _Vec]:
     for d in docs:
         feats: Counter[str] = Counter()
         for k, c in d.keywords.items():
-            feats[k] += math.log1p(c) * (NUMBER_WEIGHT if k[0] == "#" else 1.0)
+            feats[k] += math.log1p(c)
         for k, c in d.head_keywords.items():
-            feats[k] += 2.0 * math.log1p(c) * (NUMBER_WEIGHT if k[0] == "#" else 1.0)
+            feats[k] += 2.0 * math.log1p(c)
         for name in orgs.get(d.index, [])[:6]:
             feats["org:" + name] += 3.0
         raw[d.index] = feats

@@ -37,9 +37,6 @@ _BARRIER_PREFIXES = ("J", "E", "SF", "SS", "SE", "W_", "UN", "Z")
 _KEYWORD_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
 _SHINGLE_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "VV", "VA", "XR", "SL", "SH", "SN", "MAG", "MM"})
 
-_NUMBER_PARTS = frozenset({"SN", "SL", "NR"})
-_UNIT_TAGS = frozenset({"NNB", "NNG"})
-_CALENDAR = re.compile(r"\d(일|년|월|시|분|초|분기)$")  # calendar amounts say when, not which event
 _DATE_MARKER = re.compile(r"(^|\s)date \d{4}(-\d{2}){0,2}\b")
 _TAGS = re.compile(r"<[^>]{0,400}>")
 _MD_IMAGE = re.compile(r"!\[[^\]]{0,600}\]\([^)]{0,600}\)")
@@ -144,17 +141,7 @@ def _match_zone(doc: Doc, tokens: list[tuple[str, str]], forms: list[str | None]
 
 def _collect_words(doc: Doc, tokens: list[tuple[str, str]], forms: list[str | None], zone: int) -> None:
     shingles = doc.shingle_tokens
-    run, last = "", ""  # a name with a digit ("hbm"+"3"+"e", "그록"+"3") or an amount ("19"+"개월")
     for (form, tag), key in zip(tokens, forms, strict=True):
-        if run and key and _joins(last, tag):
-            run, last = run + key, tag
-            if tag in _UNIT_TAGS:
-                _add_number(doc, run, zone)
-                run = ""
-            continue
-        if run:
-            _add_number(doc, run, zone)
-        run, last = (key, tag) if key and tag in ("SN", "SL", "NNP") else ("", "")
         if key is None:
             continue
         if tag in _KEYWORD_TAGS and (len(form) >= 2 or tag == "SH"):
@@ -167,26 +154,6 @@ def _collect_words(doc: Doc, tokens: list[tuple[str, str]], forms: list[str | No
                     doc.proper[form] += 1
         if tag in _SHINGLE_TAGS:
             shingles.append(key)
-    if run:
-        _add_number(doc, run, zone)
-
-
-def _joins(last: str, tag: str) -> bool:
-    """Whether a morpheme continues a name-with-digits or an amount."""
-    if tag == "SN":
-        return last in ("SL", "NNP")
-    if tag == "SL":
-        return last == "SN"
-    return last in ("SN", "NR") and (tag == "NR" or tag in _UNIT_TAGS)
-
-
-def _add_number(doc: Doc, run: str, zone: int) -> None:
-    """Names with digits and amounts with units are event evidence ("hbm3e", "12단", "90만장")."""
-    if len(run) < 2 or not any(c.isdigit() for c in run) or run.isdigit() or _CALENDAR.search(run):
-        return
-    doc.keywords["#" + run] += 1
-    if zone < 3:
-        doc.head_keywords["#" + run] += 1
 
 
 def prepare(articles: list[Article]) -> list[Doc]:
