@@ -76,7 +76,9 @@ def discover(doc: Doc) -> dict[str, float]:
             for m in pattern.regex.finditer(text):
                 name = normalise(m.group(1))
                 key = norm_key(name)
-                if len(key) < 2 or key in r.generic or key in known or (pattern.proper and not _looks_like_name(name, doc)):
+                if len(key) < 2 or key in r.generic or key in known:
+                    continue
+                if pattern.proper and not _looks_like_name(name, doc):
                     continue
                 evidence[name] = evidence.get(name, 0.0) + pattern.weight * (1.0 if zone < 3 else 0.5)
     out: dict[str, float] = {}
