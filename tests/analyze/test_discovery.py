@@ -24,8 +24,7 @@ def test_unknown_startups_are_discovered_from_context() -> None:
     for name in ("다온로직", "새벽칩스", "누리셀"):
         assert norm_key(name) not in lexicon().org_keys  # really not in the gazetteer
     found = companies(TITLE, BODY)
-    assert found[:3] == ["다온로직", "과학기술정보통신부", "새벽칩스"] or set(found[:3]) == {
-        "다온로직", "과학기술정보통신부", "새벽칩스"}
+    assert set(found[:3]) == {"다온로직", "과학기술정보통신부", "새벽칩스"}
     assert "누리셀" not in found or found.index("누리셀") > 2  # named once: listed last if at all
 
 
@@ -34,8 +33,8 @@ def test_a_comparison_is_a_passing_mention() -> None:
 
 
 def test_products_persons_and_generic_subjects_are_not_organisations() -> None:
-    body = ("일론 머스크 테슬라 CEO는 새 모델을 공개했다. 머스크는 그록이 가장 똑똑하다고 말했다. 회사는 모델을 개발했다.\n"
-            "업체 관계자는 제품을 출시했다고 밝혔다.")
+    body = ("일론 머스크 테슬라 CEO는 새 모델을 공개했다. 머스크는 그록이 가장 똑똑하다고 말했다.\n"
+            "회사는 모델을 개발했다. 업체 관계자는 제품을 출시했다고 밝혔다.")
     doc = prepare([Article(url="", title="머스크, 새 모델 공개", body=body)])[0]
     assert not {"머스크", "회사", "관계자", "그록"} & set(discover(doc))
 
