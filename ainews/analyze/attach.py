@@ -31,9 +31,11 @@ def attach_small(groups: list[list[int]], sims: dict[tuple[int, int], float], co
                  hours: dict[int, float], window: float) -> list[list[int]]:
     """Groups after small clusters joined the larger cluster they best agree with (if any)."""
     group_of = {i: g for g, members in enumerate(groups) for i in members}
+    small = {i for members in groups if len(members) <= SMALL for i in members}
     linked: dict[int, dict[int, float]] = defaultdict(dict)
-    for (a, b), sim in sims.items():
-        linked[a][b] = linked[b][a] = sim
+    for (a, b), sim in sims.items():  # only the small clusters' links are ever looked at
+        if a in small or b in small:
+            linked[a][b] = linked[b][a] = sim
     cores = {g: _group_core(members, core) for g, members in enumerate(groups) if len(members) > SMALL}
     moves: dict[int, int] = {}
     for g, members in enumerate(groups):
