@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ainews import cli_daily, cli_queue, cli_templates, pipeline
+from ainews.analyze import dates
 from ainews.collect.local import InputError
 from ainews.config import Settings, load_settings
 from ainews.errors import UserError
@@ -154,6 +155,7 @@ def extract_cmd(
     settings = state.settings()
     raw = pipeline.read_input(source, settings, allow_private)
     article = extract_bounded(raw, timeout=settings.extract_timeout)
+    dates.settle([dates.Pending.of(article, raw)], fallback=False)
     if fmt == "json":
         typer.echo(json.dumps(article_json(article), ensure_ascii=False, indent=2))
     else:
@@ -169,7 +171,7 @@ def article_json(article: Any) -> dict[str, Any]:
         "publisher": article.publisher, "reporters": article.reporters,
         "published_at": article.published_at.isoformat() if article.published_at else None,
         "url": article.url, "canonical_url": article.canonical_url, "lang": article.lang,
-        "host": article.host, "date_assumed": article.date_assumed,
+        "host": article.host, "date_assumed": article.date_assumed, "date_method": article.date_method,
         "extraction_ok": article.extraction_ok, "extraction_reason": article.extraction_reason,
     }
 

@@ -91,6 +91,7 @@ class Article:
     reporters: list[str] = field(default_factory=list)
     published_at: datetime | None = None
     date_assumed: bool = False
+    date_method: str = ""  # how the date was settled: "page", "feed", "body-day+caption", … (analyze/dates.py)
     canonical_url: str | None = None
     host: str | None = None
     lang: str = "ko"

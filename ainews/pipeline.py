@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ainews import analyze
-from ainews.analyze import summarize
+from ainews.analyze import dates, summarize
 from ainews.collect.extracting import DEFAULT_TIMEOUT, extract_bounded
 from ainews.collect.local import InputError, printable_name, read_path
 from ainews.config import Settings
@@ -76,24 +76,35 @@ def ingest(
     assume_date: date | None = None,
     allow_private: bool = False,
     progress: Progress | None = None,
+    default_date: date | None = None,
 ) -> IngestResult:
-    """Store each input; a bad one is reported and skipped, the others still land."""
+    """Store each input; a bad one is reported and skipped, the others still land.
+
+    Undated pages are filed by analyze/dates.py: `assume_date` (the user's --date) wins over
+    inference, `default_date` (else today) is the day for pages without any evidence.
+    """
     result = IngestResult()
-    default_day = assume_date or now_kst().date()
+    pending: list[tuple[str, dates.Pending]] = []
     for value in inputs:
         if progress:
             progress(value)
         try:
             raw = read_input(value, settings, allow_private)
-            articles = articles_from(raw, default_day, settings.extract_timeout)
+            articles = articles_from(raw, None, settings.extract_timeout)
+            pending.extend((value, dates.Pending.of(a, raw)) for a in articles)
         except Exception as exc:  # noqa: BLE001 - one bad input must not lose the others
             result.errors.append((printable_name(value), _one_line(exc)))
-            continue
-        for article in articles:
-            if article.date_assumed and article.imported is None:
-                result.assumed_dates.append(f"{value}: no date on the page, filed under {default_day}")
-            article_id, created = store.upsert_article(article)
-            (result.new if created else result.unchanged).append(article_id)
+    dates.settle([p for _, p in pending], assume_date, default_date)
+    for value, item in pending:
+        article = item.article
+        if article.date_method.startswith("assumed") or article.date_method == "--date":
+            result.assumed_dates.append(f"{value}: no date on the page, filed under {article.day} "
+                                        f"({article.date_method})")
+        elif article.date_method in dates.INFERRED:
+            result.assumed_dates.append(f"{value}: no date on the page, filed under {article.day} "
+                                        f"(inferred: {article.date_method})")
+        article_id, created = store.upsert_article(article)
+        (result.new if created else result.unchanged).append(article_id)
     if result.new:
         from ainews.collect.templates import refresh_quietly
 
@@ -202,7 +213,7 @@ def run_demo(out_dir: Path, progress: Progress | None = None) -> list[Path]:
         files = sample_files()
         digest_days = [markdown.digest_day(p.read_text(encoding="utf-8")) for p in files]
         assume = next((d for d in digest_days if d), None)
-        result = ingest(store, settings, [str(p) for p in files], assume_date=assume, progress=progress)
+        result = ingest(store, settings, [str(p) for p in files], default_date=assume, progress=progress)
         if result.errors:
             raise RuntimeError("; ".join(f"{v}: {e}" for v, e in result.errors))
         return publish_demo(store, settings, out_dir)

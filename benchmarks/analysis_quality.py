@@ -6,7 +6,9 @@ and for two halves split by story (a held-out-style check: rules tuned on one ha
 on the other). `--noise N` adds N articles recombined from the summary dev set's sentences, dated
 within the story window of dev articles, and scores the dev articles only: the check that story
 blocking in a big, dense batch keeps the quality of a small one.
-Run: `.venv/bin/python benchmarks/analysis_quality.py [--errors] [--noise N]`.
+`--kfold K` splits by story into K folds; per fold the settings in `tuning_grid()` are chosen on the
+other K-1 folds and scored on the held-out one.
+Run: `.venv/bin/python benchmarks/analysis_quality.py [--errors] [--noise N] [--kfold K]`.
 """
 
 from __future__ import annotations
@@ -111,10 +113,67 @@ def evaluate(gold: list[dict[str, Any]], pred: dict[str, dict[str, Any]]) -> dic
     return m
 
 
-def half(doc: dict[str, Any]) -> int:
-    """Split by story (one-offs by id) so a story is never in both halves."""
+def fold(doc: dict[str, Any], k: int = 2) -> int:
+    """Split by story (one-offs by id) so a story is never in two folds."""
     key = doc["story"] or doc["id"]
-    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % k
+
+
+def objective(m: dict[str, float]) -> float:
+    """What the fold-wise tuning maximises: the story, company and relevance scores together."""
+    return m["story_pair_f1"] + m["company_f1"] + m["relevance_accuracy"]
+
+
+def kfold(gold: list[dict[str, Any]], k: int, noise: int) -> None:
+    """Per fold: pick the grid point best on the other folds, report it on this fold (held out)."""
+    grid = tuning_grid()
+    preds = []
+    for point in grid:
+        with overrides(point):
+            preds.append(predict(gold, noise))
+    keys = ["relevance_accuracy", "story_pair_precision", "story_pair_recall", "story_pair_f1",
+            "company_precision", "company_recall", "company_f1"]
+    print(f"{k}-fold by story, {len(grid)} grid points" + (f", among {noise} noise articles" if noise else ""))
+    print(f"{'fold':6}{'docs':>6}" + "".join(f"{key.replace('_pair', '').replace('relevance_', 'rel_'):>18}"
+                                        for key in keys) + "  chosen")
+    held: list[dict[str, float]] = []
+    for f in range(k):
+        train = [g for g in gold if fold(g, k) != f]
+        test = [g for g in gold if fold(g, k) == f]
+        best = max(range(len(grid)), key=lambda i: (objective(evaluate(train, preds[i])), -i))
+        m = evaluate(test, preds[best])
+        held.append(m)
+        print(f"{f:<6}{len(test):>6}" + "".join(f"{m[key]:18.3f}" for key in keys) + f"  {grid[best]}")
+    print(f"{'mean':6}{'':6}" + "".join(f"{sum(h[key] for h in held) / k:18.3f}" for key in keys))
+
+
+def tuning_grid() -> list[dict[str, float]]:
+    """Grid points: module attributes of ainews.analyze to try (the first is the shipped setting)."""
+    from itertools import product
+
+    from ainews.analyze import attach, cluster
+    axes = {"cluster.LINK_THRESHOLD": [cluster.LINK_THRESHOLD + d for d in (0.0, -0.02, 0.03)],
+            "attach.ATTACH_AVG": [attach.ATTACH_AVG, attach.ATTACH_AVG - 0.02, attach.ATTACH_AVG + 0.03, 9.0]}
+    return [dict(zip(axes, values, strict=True)) for values in product(*axes.values())]
+
+
+class overrides:  # noqa: N801 - used as a context manager
+    """Set `module.ATTR` values of ainews.analyze for the duration of a block."""
+
+    def __init__(self, point: dict[str, float]) -> None:
+        import importlib
+        self.items = [(importlib.import_module("ainews.analyze." + k.split(".")[0]), k.split(".")[1], v)
+                      for k, v in point.items()]  # attach.ATTACH_AVG 9.0 = second pass off
+        self.saved: list[tuple[Any, str, Any]] = []
+
+    def __enter__(self) -> None:
+        for module, attr, value in self.items:
+            self.saved.append((module, attr, getattr(module, attr)))
+            setattr(module, attr, value)
+
+    def __exit__(self, *exc: object) -> None:
+        for module, attr, value in reversed(self.saved):
+            setattr(module, attr, value)
 
 
 def errors(gold: list[dict[str, Any]], pred: dict[str, dict[str, Any]]) -> None:
@@ -150,10 +209,13 @@ def main() -> None:
         return
     gold = load()
     noise = int(sys.argv[sys.argv.index("--noise") + 1]) if "--noise" in sys.argv else 0
+    if "--kfold" in sys.argv:
+        kfold(gold, int(sys.argv[sys.argv.index("--kfold") + 1]), noise)
+        return
     pred = predict(gold, noise)
     if noise:
         print(f"dev articles scored among {noise} noise articles")
-    rows = [("all", gold)] + [(f"half {h}", [g for g in gold if half(g) == h]) for h in (0, 1)]
+    rows = [("all", gold)] + [(f"half {h}", [g for g in gold if fold(g) == h]) for h in (0, 1)]
     results = {name: evaluate(docs, pred) for name, docs in rows}
     names = list(results["all"])
     print(f"{'metric':28}" + "".join(f"{n:>10}" for n, _ in rows))

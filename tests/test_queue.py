@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ainews.collect.http import FetchError
-from ainews.config import ScheduleSettings
+from ainews.config import ConfigError, ScheduleSettings
 from ainews.store import Store
 from ainews.tasks import DailyRetry, NotReady
 from ainews.worker import daily_cron
@@ -191,7 +191,7 @@ def test_retry_strategy_backs_off_on_transient_errors_only() -> None:
 def test_schedule_is_read_in_kst() -> None:
     assert daily_cron(ScheduleSettings(daily_at="06:30")) == "30 21 * * *"
     assert daily_cron(ScheduleSettings(daily_at="")) is None
-    with pytest.raises(ValueError, match="HH:MM"):
+    with pytest.raises(ConfigError, match="HH:MM"):
         daily_cron(ScheduleSettings(daily_at="25:00"))
 
 

@@ -30,7 +30,7 @@ from ainews.analyze.taxonomy import categorize, topic_tags
 from ainews.config import Settings
 from ainews.models import Analysis, Article, Story
 
-ANALYSIS_VERSION = "1.1"
+ANALYSIS_VERSION = "1.2"
 
 __all__ = ["ANALYSIS_VERSION", "analyze_batch", "analyze_jsonl", "category_emoji", "rank_items"]
 

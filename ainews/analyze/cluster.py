@@ -24,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from ainews.analyze.attach import attach_small, core_entities
 from ainews.analyze.features import Doc
 from ainews.analyze.lexicon import norm_key
 
@@ -229,10 +230,10 @@ def cluster_stories(docs: list[Doc], orgs: dict[int, list[str]], window_hours: f
              if a not in hours or b not in hours or abs(hours[a] - hours[b]) <= window_hours]
     sims: dict[tuple[int, int], float] = {}
     for (a, b), cos in zip(pairs, _cosines(vecs, pairs).tolist(), strict=True):
-        sim = cos - (0.0 if a in hours and b in hours else UNDATED_PENALTY)
-        if sim >= LINK_THRESHOLD:
-            sims[(a, b)] = sim
-    return _average_link([d.index for d in docs], sims)
+        sims[(a, b)] = cos - (0.0 if a in hours and b in hours else UNDATED_PENALTY)
+    groups = _average_link([d.index for d in docs], {p: s for p, s in sims.items() if s >= LINK_THRESHOLD})
+    core = {d.index: core_entities(d, orgs.get(d.index, [])) for d in docs}
+    return attach_small(groups, sims, core, hours, window_hours)
 
 
 def _average_link(items: Iterable[int], sims: dict[tuple[int, int], float]) -> list[list[int]]:

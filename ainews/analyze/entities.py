@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 
+from ainews.analyze.discovery import discover
 from ainews.analyze.features import Doc, weighted
 from ainews.analyze.lexicon import lexicon, norm_key
 
 # Weighted mentions an organisation needs to be listed (a title mention always qualifies).
 MIN_SCORE = 1.0
 MAX_ORGS = 12
+DISCOVERED_MIN = 4.0  # pattern evidence plus mentions a discovered name needs (e.g. lead hit + 1 title mention)
 _ORG_SUFFIX = re.compile(
     r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z][가-힣A-Za-z0-9&]{1,14}"
     r"(?:테크놀로지스|테크놀로지|테크놀러지|인베스트먼트|벤처스|파트너스|캐피탈|자산운용|투자운용|투자증권|증권|은행|"
@@ -56,10 +58,19 @@ def rank_organisations(doc: Doc) -> list[tuple[str, float]]:
     for name, score in _candidates(doc).items():
         if score >= 2.0:
             scored[name] = max(scored.get(name, 0.0), score * 0.8)
+    for name, score in discover(doc).items():
+        if score >= DISCOVERED_MIN and not _part_of_known(name, scored):
+            scored[name] = max(scored.get(name, 0.0), score * 0.8)
     _drop_shorthand_parents(scored)
     in_title = {org for org, counts in doc.org_hits.items() if counts[0] > 0}  # the headline names the actors
     ranked = sorted(scored.items(), key=lambda kv: (kv[0] not in in_title, -kv[1], doc.org_first.get(kv[0], 10**6)))
     return [(name, s) for name, s in ranked if s >= MIN_SCORE][:MAX_ORGS]
+
+
+def _part_of_known(name: str, scored: dict[str, float]) -> bool:
+    """A discovered name that is part of, or extends, a name already listed ("LG AI" / "LG AI연구원")."""
+    key = norm_key(name)
+    return any(key in norm_key(other) or norm_key(other) in key for other in scored)
 
 
 def _drop_shorthand_parents(scored: dict[str, float]) -> None:

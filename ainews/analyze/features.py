@@ -31,6 +31,9 @@ ROLE_WORDS = frozenset(norm_key(w) for w in (
     "원장", "총장",
     "교수", "장관", "차관", "위원장", "부위원장", "의원", "대변인", "관계자", "연구원"))
 ROLE_WEIGHT = 0.35
+# "오픈AI보다 작은", "구글처럼": a comparison mentions an organisation in passing.
+COMPARISON_WORDS = frozenset({"보다", "처럼", "대비", "만큼"})
+COMPARISON_WEIGHT = 0.3
 
 # Tags that end a matchable span: particles, endings, sentence punctuation, brackets, quotes.
 _BARRIER_PREFIXES = ("J", "E", "SF", "SS", "SE", "W_", "UN", "Z")
@@ -134,7 +137,9 @@ def _match_zone(doc: Doc, tokens: list[tuple[str, str]], forms: list[str | None]
         if best_org and i > skip_until:
             j, org = best_org
             role = j + 1 < len(forms) and forms[j + 1] in ROLE_WORDS
-            doc.org_hits.setdefault(org, [0.0, 0.0, 0.0, 0.0])[zone] += ROLE_WEIGHT if role else 1.0
+            passing = j + 1 < len(tokens) and tokens[j + 1][0] in COMPARISON_WORDS
+            doc.org_hits.setdefault(org, [0.0, 0.0, 0.0, 0.0])[zone] += (
+                ROLE_WEIGHT if role else COMPARISON_WEIGHT if passing else 1.0)
             doc.org_first.setdefault(org, zone * 100000 + i)
             skip_until = j
 

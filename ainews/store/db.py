@@ -377,6 +377,7 @@ def _fill_row(row: ArticleRow, a: Article) -> None:
     row.published_at = to_utc_naive(a.published_at)
     row.day = a.day
     row.date_assumed = a.date_assumed
+    row.date_method = a.date_method or None
     row.host = a.host
     row.lang = a.lang
     row.content_hash = a.content_hash
@@ -418,6 +419,7 @@ def _row_to_article(row: ArticleRow) -> Article:
         subtitles=list(row.subtitles or []), body=row.body, publisher=row.publisher,
         reporters=list(row.reporters or []), published_at=to_kst(row.published_at),
         date_assumed=row.date_assumed, host=row.host, lang=row.lang, content_hash=row.content_hash,
+        date_method=row.date_method or "",
         extraction_ok=row.extraction_ok, extraction_reason=row.extraction_reason, source=row.source,
         body_source=row.body_source or "page",
         imported=Imported(**row.imported) if row.imported else None, analysis=analysis,

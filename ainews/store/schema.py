@@ -28,6 +28,7 @@ class ArticleRow(Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime)  # UTC, naive
     day: Mapped[date | None] = mapped_column(Date, index=True)  # KST calendar day
     date_assumed: Mapped[bool] = mapped_column(Boolean, default=False)
+    date_method: Mapped[str | None] = mapped_column(String(32))
     host: Mapped[str | None] = mapped_column(Text)
     lang: Mapped[str] = mapped_column(String(16), default="ko")
     content_hash: Mapped[str] = mapped_column(String(64), default="")

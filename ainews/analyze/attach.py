@@ -1,0 +1,78 @@
+"""Second story pass: pieces of a story that the average-link pass left alone join it.
+
+Different headlines and leads for one event are the normal case in Korean news, so one or two
+outlets' copies often fall just under the pairwise link threshold. A small cluster (a singleton or
+a pair) joins a larger one when it agrees on the core entities (organisations and headline/lead
+proper nouns that most members share; an undated piece on one more), lies inside the story window
+of the members, and is similar enough to them on average and to its closest member.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from statistics import median
+
+from ainews.analyze.features import Doc
+
+SMALL = 2  # clusters of at most this many members may join a larger one
+ATTACH_AVG = 0.10  # mean cosine to the cluster's members
+ATTACH_MAX = 0.15  # cosine to its most similar member
+ATTACH_SHARED = 2  # core entities it shares with the cluster
+CORE_PROPER = 4
+
+
+def core_entities(doc: Doc, orgs: list[str]) -> set[str]:
+    """Who and what a document is about: its top organisations and headline/lead proper nouns."""
+    proper = [w for w, _ in doc.proper.most_common(CORE_PROPER)]
+    return {"org:" + o for o in orgs[:3]} | {"nnp:" + p.lower() for p in proper}
+
+
+def attach_small(groups: list[list[int]], sims: dict[tuple[int, int], float], core: dict[int, set[str]],
+                 hours: dict[int, float], window: float) -> list[list[int]]:
+    """Groups after small clusters joined the larger cluster they best agree with (if any)."""
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
+    small = {i for members in groups if len(members) <= SMALL for i in members}
+    linked: dict[int, dict[int, float]] = defaultdict(dict)
+    for (a, b), sim in sims.items():  # only the small clusters' links are ever looked at
+        if a in small or b in small:
+            linked[a][b] = linked[b][a] = sim
+    cores = {g: _group_core(members, core) for g, members in enumerate(groups) if len(members) > SMALL}
+    moves: dict[int, int] = {}
+    for g, members in enumerate(groups):
+        if len(members) > SMALL:
+            continue
+        best: tuple[float, int] | None = None
+        for target in {group_of[o] for i in members for o in linked[i]} - {g}:
+            if target not in cores:
+                continue
+            score = _fit(members, groups[target], linked, core, cores[target], hours, window)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, target)
+        if best:
+            moves[g] = best[1]
+    out = [list(m) for m in groups]
+    for g, target in moves.items():
+        out[target].extend(groups[g])
+        out[g] = []
+    return [m for m in out if m]
+
+
+def _group_core(members: list[int], core: dict[int, set[str]]) -> set[str]:
+    counts = Counter(e for i in members for e in core.get(i, ()))
+    return {e for e, c in counts.items() if c * 2 >= len(members)}
+
+
+def _fit(small: list[int], big: list[int], linked: dict[int, dict[int, float]], core: dict[int, set[str]],
+         big_core: set[str], hours: dict[int, float], window: float) -> float | None:
+    """Mean similarity of the small cluster to the big one, or None when they do not agree."""
+    dated = [hours[i] for i in big if i in hours]
+    if any(i in hours for i in small) and not dated:
+        return None  # the day cannot be confirmed: a dated piece never joins an undated cluster
+    if dated and any(i in hours and abs(hours[i] - median(dated)) > window for i in small):
+        return None
+    need = ATTACH_SHARED + (0 if all(i in hours for i in small) else 1)  # undated: stricter agreement
+    if any(len(core.get(i, set()) & big_core) < need for i in small):
+        return None
+    values = [linked[i].get(j, 0.0) for i in small for j in big]
+    avg = sum(values) / len(values)
+    return avg if avg >= ATTACH_AVG and max(values) >= ATTACH_MAX else None
