@@ -85,15 +85,16 @@ def ranked_blocks(tree: LexborHTMLParser) -> list[LexborNode]:
     out: list[LexborNode] = []
     for key in ranked:
         node = nodes[key]
-        if not any(_contains(node, o) or _contains(o, node) for o in out):
+        if not any(is_inside(o, node) or is_inside(node, o) for o in out):
             out.append(node)
     return out
 
 
-def _contains(outer: LexborNode, inner: LexborNode) -> bool:
-    cur, depth = inner.parent, 0
-    while cur is not None and depth < 40:
-        if cur.mem_id == outer.mem_id:
+def is_inside(node: LexborNode, ancestor: LexborNode, max_depth: int = 64) -> bool:
+    """Whether `ancestor` encloses `node` (looking up at most `max_depth` levels)."""
+    cur, depth = node.parent, 0
+    while cur is not None and depth < max_depth:
+        if cur.mem_id == ancestor.mem_id:
             return True
         cur, depth = cur.parent, depth + 1
     return False

@@ -17,6 +17,7 @@ import trafilatura
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ainews.extract import evidence, meta, quality
+from ainews.extract.blocks import is_inside
 from ainews.extract.boilerplate import clean_paragraphs, normalize_line, trim_tail
 from ainews.extract.rules import SiteRule, match_rule
 
@@ -247,20 +248,10 @@ def _select_nodes(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> list[Le
             nodes = tree.css(sel.partition("@")[0])
         except Exception:  # noqa: BLE001,S112 - bad selector in data
             continue
-        nodes = [n for n in nodes if not any(n is not m and _inside(n, m) for m in nodes)]
+        nodes = [n for n in nodes if not any(n is not m and is_inside(n, m) for m in nodes)]
         if nodes:
             return nodes
     return []
-
-
-def _inside(node: LexborNode, other: LexborNode) -> bool:
-    parent = node.parent
-    depth = 0
-    while parent is not None and depth < 64:
-        if parent.mem_id == other.mem_id:
-            return True
-        parent, depth = parent.parent, depth + 1
-    return False
 
 
 def _from_json(text: str, rule: SiteRule) -> Parsed:
