@@ -157,6 +157,10 @@ def test_shared_turns_and_slots_hold_across_connections(pg_admin_url: str) -> No
         starts = sorted(pool.map(take, schedules * 2))
     assert all(b - a >= 0.24 for a, b in zip(starts, starts[1:], strict=False)), starts
 
+    default = HostSchedule(db)  # with its safety margin: a host without a delay is not spaced at all
+    assert default.reserve("fast.example", 0.0) == 0.0 and default.reserve("fast.example", 0.0) == 0.0
+    default.close()
+
     schedules[0].hold_off("slow.example", 1.0)  # a Retry-After seen by one worker holds for all
     assert schedules[1].reserve("slow.example", 0.1) > 0.8
 

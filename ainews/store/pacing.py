@@ -73,8 +73,9 @@ class HostSchedule:
 
     def reserve(self, host: str, delay: float) -> float:
         """Take the host's next turn; returns the seconds to wait before sending."""
+        step = delay + self.margin if delay > 0 else 0.0  # no delay: no spacing, but holds still count
         with self.engine.connect() as conn:
-            return float(conn.execute(RESERVE, {"host": host, "step": delay + self.margin}).scalar_one())
+            return float(conn.execute(RESERVE, {"host": host, "step": step}).scalar_one())
 
     def hold_off(self, host: str, seconds: float) -> None:
         """No worker starts a request to `host` for `seconds` (Retry-After, 429, 503)."""
