@@ -20,6 +20,7 @@ import httpx
 
 from ainews.config import LlmSettings
 from ainews.errors import AinewsError
+from ainews.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +103,6 @@ def _retry_after(response: httpx.Response) -> float | None:
     return max(0.0, min(seconds, MAX_RETRY_WAIT))
 
 
-def _redact(message: str, secret: str | None) -> str:
-    return message.replace(secret, "***") if secret else message
-
-
 class ChatClient:
     """One shared async HTTP client; `complete()` retries transient failures, then raises LlmError."""
 
@@ -146,7 +143,7 @@ class ChatClient:
             except httpx.TimeoutException:
                 last = f"timeout after {self.llm.timeout:g}s"
             except httpx.HTTPError as exc:
-                last = _redact(f"{type(exc).__name__}: {exc}", key)
+                last = redact(f"{type(exc).__name__}: {exc}", [key] if key else [])
             else:
                 if response.status_code == 200:
                     return _content(response)

@@ -117,10 +117,10 @@ def send_watch_alerts(store: Store, settings: Settings, day: date,
     matches = find_matches([compile_watch(w) for w in settings.watch], articles)
     ready = configured_channels(settings)
     outcomes: list[AlertOutcome] = []
-    with deliver.redacted_logs(settings, env) as secrets:
-        for watch in settings.watch:
-            for story, article in matches[watch.name].items():
-                outcomes += _alert_story(store, settings, watch, story, article, ready, env, secrets)
+    secrets = deliver.guard_secrets(settings, env)
+    for watch in settings.watch:
+        for story, article in matches[watch.name].items():
+            outcomes += _alert_story(store, settings, watch, story, article, ready, env, secrets)
     return outcomes
 
 

@@ -14,8 +14,7 @@ import logging
 import os
 import smtplib
 import ssl
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
@@ -286,8 +285,7 @@ def deliver_day(store: Store, settings: Settings, data: dict[str, Any], site_url
                 env: Mapping[str, str] | None = None) -> list[Outcome]:
     """Send the day to every configured channel that has not received it yet; log each result."""
     env = os.environ if env is None else env
-    remember_settings(settings, env)
-    install_log_filter()
+    guard_secrets(settings, env)
     return _deliver(store, settings, data, site_url, env)
 
 
@@ -319,9 +317,8 @@ def _deliver(store: Store, settings: Settings, data: dict[str, Any], site_url: s
     return outcomes
 
 
-@contextmanager
-def redacted_logs(settings: Settings, env: Mapping[str, str]) -> Iterator[list[str]]:
-    """Every delivery secret masked in every log (redact.py's one filter) while open; yields the secrets."""
+def guard_secrets(settings: Settings, env: Mapping[str, str]) -> list[str]:
+    """From now on every delivery secret is masked in whatever is printed or logged; returns them."""
     remember_settings(settings, env)
     install_log_filter()
-    yield configured_secrets(settings, env)
+    return configured_secrets(settings, env)

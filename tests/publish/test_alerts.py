@@ -199,13 +199,14 @@ def test_watches_command_lists_alerts(tmp_path: Path, httpserver: HTTPServer,
     assert "업스테이지" in table.output and table.exit_code == 0
 
 
-def test_redacted_logs_hide_the_webhook(caplog: pytest.LogCaptureFixture) -> None:
+def test_guarded_secrets_stay_out_of_logs(caplog: pytest.LogCaptureFixture) -> None:
     import logging
 
     settings = Settings()
     settings.delivery.slack.webhook_url_env = "X_HOOK"
-    with deliver.redacted_logs(settings, {"X_HOOK": "https://hooks.example/secret-123"}), \
-            caplog.at_level(logging.INFO, logger="httpx"):
+    assert deliver.guard_secrets(settings, {"X_HOOK": "https://hooks.example/secret-123"}) == [
+        "https://hooks.example/secret-123"]
+    with caplog.at_level(logging.INFO, logger="httpx"):
         logging.getLogger("httpx").info("POST %s", "https://hooks.example/secret-123")
     assert "secret-123" not in caplog.text and "***" in caplog.text
 
