@@ -16,6 +16,7 @@ from typing import Any
 
 from ainews.models import KST, Article, Digest, DigestItem, Imported, is_web_url
 from ainews.sanitize import TITLE_CHARS, clean_line, clean_text
+from ainews.urltrust import clean_web_url
 
 TOC_START, TOC_END = "<!-- TOC_START -->", "<!-- TOC_END -->"
 TOC_TITLE_CHARS = 60
@@ -253,12 +254,14 @@ def _details_body(a: Article, body_chars: int) -> str:
     return escape_block(clip(a.body, body_chars))
 
 
+LINK_ESCAPES = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22"})
+
+
 def safe_url(url: str) -> str:
-    """Only http(s) links, with characters that could end the Markdown link percent-encoded."""
-    if not is_web_url(url):
-        return "#"
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(
-        ">", "%3E").replace('"', "%22")
+    """Only clean http(s) links (urltrust's one check), with the characters that could end the
+    Markdown link percent-encoded first."""
+    encoded = (url or "").strip().translate(LINK_ESCAPES)
+    return clean_web_url(encoded) or "#"
 
 
 # --- parsing (old digest files back into Articles) ---------------------------------------------
