@@ -32,6 +32,7 @@ from ainews.collect.extracting import Extractor
 from ainews.collect.http import Fetcher, FetchError, RobotsDisallowed
 from ainews.collect.run import collect, entry_keys, fetch_and_store
 from ainews.collect.sources import Source
+from ainews.collect.templates import refresh_quietly
 from ainews.config import Settings
 from ainews.models import KST, FeedEntry
 from ainews.store import Store
@@ -133,6 +134,7 @@ def finish_day(job_context: procrastinate.JobContext, run_id: str, day: str, out
         raise NotReady(run_id)
     the_day = date.fromisoformat(day)
     out_dir = Path(out or ctx.settings.output_dir).expanduser()
+    refresh_quietly(ctx.store, ctx.settings.templates)  # site templates learned from all workers' pages
     analyzed = pipeline.analyze_pending(ctx.store, ctx.settings)
     published = pipeline.publish_day(ctx.store, ctx.settings, the_day, out_dir, site_url)
     deliveries = pipeline.deliver_day(ctx.store, ctx.settings, the_day, out_dir, site_url) if deliver else []

@@ -146,7 +146,8 @@ async def collect(settings: Settings, store: Store, sources: list[Source], *, al
             run.extractor.close()
             run.db.shutdown(wait=True)
         run.report.requests = fetcher.requests
-    refresh_quietly(store, settings.templates)  # learned site templates: clean what was just stored
+    if defer is None:  # queued runs learn once, in finish_day, not once per polled source
+        refresh_quietly(store, settings.templates)  # learned site templates: clean what was just stored
     return run.report
 
 
