@@ -17,10 +17,11 @@ import trafilatura
 
 from ainews.extract import extract
 from ainews.extract.boilerplate import held_out
-from ainews.extract.encoding import decode
-from ainews.extract.meta import clean_reporter, parse_date
+from ainews.extract.meta import clean_reporter
+from ainews.text.dates import parse_date
 from ainews.extract.rules import rules_disabled
 from ainews.models import Article, RawPage
+from ainews.text.encoding import decode
 
 FIELDS = ("gate", "title", "date/time", "publisher", "reporters", "subtitles", "body start", "body end",
           "must-exclude")
@@ -83,7 +84,7 @@ def trafilatura_article(raw: RawPage) -> Article:
     text = decode(raw.content, raw.content_type)
     body = trafilatura.extract(text) or ""
     meta = trafilatura.extract_metadata(text)
-    when = parse_date(meta.date)[0] if meta and meta.date else None
+    when = parse_date(meta.date) if meta and meta.date else None
     paragraphs = [p.strip() for p in body.splitlines() if p.strip()]
     return Article(url=raw.url, title=(meta.title or "") if meta else "", body="\n\n".join(paragraphs),
                    publisher=(meta.sitename if meta else None),

@@ -22,8 +22,8 @@ from pathlib import Path
 import trafilatura
 
 from ainews.extract import extract
-from ainews.extract.encoding import decode
 from ainews.models import KST, RawPage
+from ainews.text.encoding import decode
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

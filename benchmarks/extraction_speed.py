@@ -16,9 +16,9 @@ from pathlib import Path
 import trafilatura
 
 from ainews.extract import extract
-from ainews.extract.encoding import decode
 from ainews.extract.rules import rules_disabled
 from ainews.models import RawPage
+from ainews.text.encoding import decode
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

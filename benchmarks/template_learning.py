@@ -41,10 +41,10 @@ from ainews.collect.templates import refresh_templates
 from ainews.config import TemplateSettings
 from ainews.extract import extract
 from ainews.extract.boilerplate import clean_paragraphs
-from ainews.extract.encoding import decode
 from ainews.extract.html import node_lines
 from ainews.models import Article, RawPage
 from ainews.store.db import Store
+from ainews.text.encoding import decode
 
 sys.path.insert(0, str(Path(__file__).parent))
 from extraction_quality import prf, source  # noqa: E402

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ainews.analyze.features import Doc, prepare
-from ainews.extract.encoding import decode
 from ainews.models import KST, Article, RawPage, now_kst
+from ainews.text.dates import find_days
+from ainews.text.encoding import decode
 
 LEAD_CHARS = 1200
 ANCHOR_SPAN = timedelta(days=31)  # a lead day is at most a month after a caption's date
@@ -31,7 +32,6 @@ STORY_MIN_SHARED = 3  # organisations / proper nouns a story member must share
 MAX_STORY_CANDIDATES = 3000
 INFERRED = ("body-day+caption", "body-day+story", "caption", "story")
 
-_FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[.\-/년]\s*(\d{1,2})\s*[.\-/월]\s*(\d{1,2})(?!\d)")
 # A day the lead reports on: not "지난 7일" (earlier), "오는 7일" (later), "7일까지"/"7일간" (spans).
 _LEAD_DAY = re.compile(r"(?<![\d.월])(?<!지난 )(?<!오는 )(?<!지난)(?<!오는)(\d{1,2})일"
                        r"(?!\s*(?:까지|부터|간|째|동안|만에|전|후))")
@@ -67,15 +67,7 @@ def lead_day(body: str) -> int | None:
 
 def page_dates(text: str, today: date) -> list[date]:
     """Full dates printed anywhere on the page (captions, bylines of photos), plausible ones only."""
-    out = []
-    for m in _FULL_DATE.finditer(text):
-        try:
-            d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            continue
-        if date(2000, 1, 1) <= d <= today:
-            out.append(d)
-    return out
+    return [d for d in find_days(text) if date(2000, 1, 1) <= d <= today]
 
 
 def day_after(anchor: date, day: int, span: timedelta) -> date | None:

@@ -61,7 +61,7 @@ def as_feed(page: RawPage) -> FeedResult | None:
 
 def alternate_links(page: RawPage) -> list[str]:
     """Feed URLs a page announces with <link rel="alternate" type="application/rss+xml|atom+xml">."""
-    from ainews.extract.encoding import decode
+    from ainews.text.encoding import decode
 
     tree = HTMLParser(decode(page.content, page.content_type))
     found: list[str] = []

@@ -3,7 +3,7 @@
 feedparser does the parsing. Two things it gets wrong for Korean feeds are handled here:
 - EUC-KR/CP949 feeds: feedparser decodes a declared "euc-kr" strictly and falls back to
   windows-1252 on CP949-only characters (mojibake), so such feeds are decoded by
-  `ainews.extract.encoding.decode` first and handed over as UTF-8.
+  `ainews.text.encoding.decode` first and handed over as UTF-8.
 - ND소프트 feeds write `<pubDate>2026-08-09 18:00:00</pubDate>` with no zone, which feedparser
   takes as UTC; a date without zone is read as KST here.
 A feed that is not well-formed is reported (FeedResult.error) but the items feedparser could
@@ -12,7 +12,6 @@ still read are used.
 
 from __future__ import annotations
 
-import email.utils
 import re
 import time
 from dataclasses import dataclass, field
@@ -22,15 +21,14 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from ainews.extract.encoding import decode, detect_declared
-from ainews.extract.meta import parse_date
 from ainews.models import KST, FeedEntry, normalize_url
+from ainews.text.dates import parse_date
+from ainews.text.encoding import decode, detect_declared
 
 MAX_SUMMARY_CHARS = 2000
 MAX_CONTENT_CHARS = 300_000  # an item's full HTML, kept for the feed-text fallback
 _HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 _XML_DECL_ENCODING = re.compile(r"""(<\?xml[^>]*?encoding\s*=\s*)(["'])[\w.:-]+\2""", re.I)
-_RFC822_TIGHT_ZONE = re.compile(r"(\d{1,2}:\d{2}(?::\d{2})?)([+-]\d{4})\s*$")
 
 
 @dataclass(slots=True)
@@ -146,25 +144,12 @@ def _plain(value: str | None) -> str:
 def parse_feed_date(raw: str | None, parsed: time.struct_time | None = None) -> datetime | None:
     """A feed date as an aware datetime in KST; a date written without zone is taken as KST."""
     if raw:
-        value = _parse_date_text(raw.strip())
+        value = parse_date(raw)
         if value is not None:
-            return value
+            return value.astimezone(KST)
     if parsed:
         try:
             return datetime(*parsed[:6], tzinfo=UTC).astimezone(KST)
         except (TypeError, ValueError):
             return None
     return None
-
-
-def _parse_date_text(raw: str) -> datetime | None:
-    """RFC 822 (RSS), else the extractor's parser: ISO 8601 and ND소프트/Korean dates, KST when zoneless."""
-    try:
-        value: datetime | None = email.utils.parsedate_to_datetime(_RFC822_TIGHT_ZONE.sub(r"\1 \2", raw))
-    except (TypeError, ValueError, IndexError):
-        value, _ = parse_date(raw)
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=KST)
-    return value.astimezone(KST)

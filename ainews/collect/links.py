@@ -19,8 +19,8 @@ from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from ainews.collect.feeds import parse_feed_date
-from ainews.extract.encoding import decode
 from ainews.models import FeedEntry, RawPage, normalize_url
+from ainews.text.encoding import decode
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, after decompression
 

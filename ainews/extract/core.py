@@ -12,10 +12,10 @@ from datetime import date, datetime
 
 from ainews.extract import meta, quality
 from ainews.extract.budget import bound_markup
-from ainews.extract.encoding import decode
 from ainews.extract.html import Parsed, extract_html
 from ainews.extract.text import extract_text
 from ainews.models import KST, Article, RawPage
+from ainews.text.encoding import decode
 from ainews.urltrust import trusted_canonical
 
 log = logging.getLogger(__name__)

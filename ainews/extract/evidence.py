@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ainews.extract import meta
 from ainews.extract.boilerplate import SITES
+from ainews.text.dates import date_at, label_pattern, parse_date, plausible
 
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "webpage"}
@@ -80,15 +81,10 @@ def ld_names(value: object) -> list[str]:
     return out
 
 
-def _label_pattern(labels: list[str]) -> re.Pattern[str]:
-    words = "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
-    return re.compile(r"(?:" + words + r")(?:\s*(?:시간|일시|일자|일))?\s*[:：]?\s*")
-
-
 @lru_cache(maxsize=1)
 def _labels() -> tuple[re.Pattern[str], re.Pattern[str]]:
     cfg = vocabulary()["date"]
-    return _label_pattern(cfg["published"]), _label_pattern(cfg["modified"])
+    return label_pattern(cfg["published"]), label_pattern(cfg["modified"])
 
 
 def labelled_dates(text: str) -> tuple[list[tuple[datetime, bool]], list[tuple[datetime, bool]]]:
@@ -97,9 +93,9 @@ def labelled_dates(text: str) -> tuple[list[tuple[datetime, bool]], list[tuple[d
     hits: list[tuple[int, int, datetime, bool]] = []
     for kind, pattern in ((1, mod_re), (0, pub_re)):
         for m in pattern.finditer(text):
-            dt, has_time = meta.date_at(text[m.end(): m.end() + 40])
-            if dt and meta.plausible(dt):
-                hits.append((m.start(), kind, dt, has_time))
+            stamp = date_at(text[m.end(): m.end() + 40])
+            if stamp and plausible(stamp.at):
+                hits.append((m.start(), kind, stamp.at, stamp.has_time))
     hits.sort(key=lambda h: h[0])
     return ([(d, t) for _, k, d, t in hits if k == 0], [(d, t) for _, k, d, t in hits if k == 1])
 
@@ -114,8 +110,8 @@ def precise_dates(tree: LexborHTMLParser, metas: dict[str, str], ld: dict) -> li
             values.append(node.attributes.get(attr) or "")
     out = []
     for value in values:
-        dt, _ = meta.parse_date(value)
-        if dt and meta.plausible(dt):
+        dt = parse_date(value)
+        if dt and plausible(dt):
             out.append(dt)
     return out
 

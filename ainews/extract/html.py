@@ -20,6 +20,7 @@ from ainews.extract import evidence, meta, quality
 from ainews.extract.blocks import is_inside
 from ainews.extract.boilerplate import clean_paragraphs, normalize_line, trim_tail
 from ainews.extract.rules import SiteRule, match_rule
+from ainews.text.dates import parse_date
 
 BLOCK = frozenset({"p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr",
                    "table", "blockquote", "figure", "figcaption", "header", "footer", "dl", "dt", "dd", "pre",
@@ -275,7 +276,7 @@ def _from_json(text: str, rule: SiteRule) -> Parsed:
     parsed.title = normalize_line(str(_path(obj, spec.get("title", "")) or ""))
     subtitle = normalize_line(str(_path(obj, spec.get("subtitle", "")) or ""))
     parsed.subtitles = [subtitle] if subtitle else []
-    parsed.published_at, _ = meta.parse_date(str(_path(obj, spec.get("date", "")) or ""))
+    parsed.published_at = parse_date(str(_path(obj, spec.get("date", "")) or ""))
     names = _path(obj, spec.get("reporters", "")) or []
     parsed.reporters = [n for v in (names if isinstance(names, list) else [names]) for n in meta.clean_reporter(str(v))]
     parsed.publisher = rule.publisher
@@ -320,11 +321,11 @@ def _fill_from_meta(parsed: Parsed, tree: LexborHTMLParser, metas: dict[str, str
         for key in ("article:published_time", "dd:published_time", "og:regdate", "datepublished",
                     "pubdate", "publishdate", "date", "og:published_time"):
             if metas.get(key):
-                parsed.published_at, _ = meta.parse_date(metas[key])
+                parsed.published_at = parse_date(metas[key])
                 if parsed.published_at:
                     break
     if parsed.published_at is None and ld.get("datePublished"):
-        parsed.published_at, _ = meta.parse_date(str(ld["datePublished"]))
+        parsed.published_at = parse_date(str(ld["datePublished"]))
     if not parsed.reporters:
         for key in ("dable:author", "author", "article:author"):
             names = meta.clean_reporter(metas.get(key, ""))
@@ -365,7 +366,7 @@ def _first(values: list[str]) -> str:
 
 def _first_date(values: list[str]) -> datetime | None:
     for value in values:
-        dt, _ = meta.parse_date(value)
+        dt = parse_date(value)
         if dt:
             return dt
     return None

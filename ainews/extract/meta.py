@@ -9,20 +9,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ainews.extract.boilerplate import SITES
-from ainews.models import KST
+from ainews.text.dates import find_dates, parse_date, plausible
 
-_DATE = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*(?:[.\-/]|년)\s*(?P<m>\d{1,2})\s*(?:[.\-/]|월)\s*(?P<d>\d{1,2})(?!\d)\s*(?:일)?\.?"
-    r"(?:\s*\([월화수목금토일]\))?"
-    r"(?:\s*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<H>\d{1,2})\s*(?::|시)\s*(?P<M>\d{1,2})(?:\s*(?::|분)\s*(?P<S>\d{2}))?)?"
-)
-_COMPACT = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?$")
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 NAME = r"[가-힣]{2,4}"
 _NAMES = r"(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,6}?)"
 _ROLE = r"(?:선임|수석|객원)?(?:기자|특파원)"
@@ -176,73 +169,21 @@ def clean_reporter(label: str) -> list[str]:
     return [n for n in tokens if re.fullmatch(NAME, n) and n not in _NOT_NAMES]
 
 
-def parse_date(value: str | None) -> tuple[datetime | None, bool]:
-    """(aware datetime, has_time) from one Korean or ISO date string; (None, False) when none."""
-    if not value:
-        return None, False
-    value = value.strip()
-    try:
-        if _ISO.match(value):
-            dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            return (dt if dt.tzinfo else dt.replace(tzinfo=KST)), True
-    except ValueError:
-        pass
-    m = _COMPACT.match(value) or _DATE.search(value)
-    if not m:
-        return None, False
-    return _build(m.groupdict())
-
-
-def _build(g: dict) -> tuple[datetime | None, bool]:
-    try:
-        hour = int(g.get("H") or 0)
-        if (g.get("ampm") or "").lower() in ("오후", "pm") and hour < 12:
-            hour += 12
-        if (g.get("ampm") or "").lower() in ("오전", "am") and hour == 12:
-            hour = 0
-        dt = datetime(int(g["y"]), int(g["m"]), int(g["d"]), hour, int(g.get("M") or 0), int(g.get("S") or 0),
-                      tzinfo=KST)
-    except (ValueError, TypeError):
-        return None, False
-    return dt, g.get("H") is not None
-
-
-def date_at(text: str) -> tuple[datetime | None, bool]:
-    """(date, has_time) when `text` starts with a date ("2019.05.03 14:21 …"), else (None, False)."""
-    m = _DATE.match(text.lstrip())
-    return _build(m.groupdict()) if m else (None, False)
-
-
 def is_name(token: str) -> bool:
     """A Korean personal name token (2–4 syllables, not a label word)."""
     return bool(re.fullmatch(NAME, token)) and token not in _NOT_NAMES
 
 
-def plausible(dt: datetime) -> bool:
-    """Between 1995 and two days from now: anything else is a footer's registration date or a typo."""
-    return _plausible(dt)
-
-
 def date_in_text(text: str, labelled_only: bool = False) -> datetime | None:
     """First plausible publication date in a text: `입력`/`발행일`/`기사입력` first, then any date-time."""
     for m in re.finditer(r"(?:기사입력|입력|발행일|등록|작성|송고|승인)\s*[:：]?\s*", text):
-        dt, _ = parse_date(text[m.end(): m.end() + 40])
-        if dt and _plausible(dt):
+        dt = parse_date(text[m.end(): m.end() + 40])
+        if dt and plausible(dt):
             return dt
     for m in re.finditer(r"(?P<d>(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}\s+\d{1,2}:\d{2})\s*송고", text):
-        dt, _ = parse_date(m.group("d"))
-        if dt and _plausible(dt):
+        dt = parse_date(m.group("d"))
+        if dt and plausible(dt):
             return dt
     if labelled_only:
         return None
-    for m in _DATE.finditer(text):
-        if m.group("H") is None:
-            continue
-        dt, _ = _build(m.groupdict())
-        if dt and _plausible(dt):
-            return dt
-    return None
-
-
-def _plausible(dt: datetime) -> bool:
-    return datetime(1995, 1, 1, tzinfo=UTC) <= dt <= datetime.now(KST) + timedelta(days=2)
+    return next((s.at for _, s in find_dates(text) if s.has_time and plausible(s.at)), None)

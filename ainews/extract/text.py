@@ -16,6 +16,7 @@ from ainews.extract import meta
 from ainews.extract.boilerplate import clean_paragraphs, drop_reason, normalize_line, rules, trim_tail
 from ainews.extract.html import Parsed, apply_credit, from_rule, node_lines
 from ainews.extract.rules import match_rule
+from ainews.text.dates import parse_date, parse_stamp
 
 _TAG = re.compile(r"</?(?:p|div|br|span|strong|section|figure|img|h\d|em|b|a|ul|li)\b[^>]*>", re.I)
 _HANGUL = re.compile(r"[가-힣]")
@@ -44,7 +45,7 @@ def extract_text(text: str, url: str = "", entry_title: str | None = None) -> Pa
         line = normalize_line(raw_line)
         m = prefix.match(line)
         if m:
-            hint = hint or meta.parse_date(m.group("date"))[0]
+            hint = hint or parse_date(m.group("date"))
             line = line[m.end():].strip()
         lines.append(line)
     lines = _drop_tickers(lines)
@@ -219,12 +220,12 @@ def _caption_like(line: str, lines: list[str]) -> bool:
 
 def _date(header: list[str], lines: list[str]):  # noqa: ANN202 - datetime | None
     for line in reversed(header):
-        dt, has_time = meta.parse_date(line) if re.search(r"\d{4}", line) else (None, False)
-        if dt and (has_time or _DATE_ONLY.match(line)):
-            return dt
+        stamp = parse_stamp(line) if re.search(r"\d{4}", line) else None
+        if stamp and (stamp.has_time or _DATE_ONLY.match(line)):
+            return stamp.at
     row = re.compile(_text_rules()["current_row"])
     for line in lines:
         m = row.match(line)
         if m:
-            return meta.parse_date(m.group("date"))[0]
+            return parse_date(m.group("date"))
     return meta.date_in_text("\n".join(header))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ainews.extract import extract
 from ainews.extract.budget import Budget, bound_markup
-from ainews.extract.encoding import decode
 from ainews.models import RawPage
+from ainews.text.encoding import decode
 from tests.conftest import shared_path
 from tests.fuzz import pathological
 

@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from ainews.extract import meta
 from ainews.models import KST
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2026.01.17 10:08", datetime(2026, 1, 17, 10, 8, tzinfo=KST)),
-    ("입력 2026-01-17 오전 10:08", datetime(2026, 1, 17, 10, 8, tzinfo=KST)),
-    ("입력 2026-01-17 오후 3:05", datetime(2026, 1, 17, 15, 5, tzinfo=KST)),
-    ("2017.04.20. 오후 12:53", datetime(2017, 4, 20, 12, 53, tzinfo=KST)),
-    ("2017.04.20. 오전 12:10", datetime(2017, 4, 20, 0, 10, tzinfo=KST)),
-    ("2026. 1. 17.", datetime(2026, 1, 17, tzinfo=KST)),
-    ("2026-01-17 10:08:01", datetime(2026, 1, 17, 10, 8, 1, tzinfo=KST)),
-    ("2018. 05. 16. 16:23", datetime(2018, 5, 16, 16, 23, tzinfo=KST)),
-    ("2026년 1월 17일 10시 8분", datetime(2026, 1, 17, 10, 8, tzinfo=KST)),
-    ("20180516162312", datetime(2018, 5, 16, 16, 23, 12, tzinfo=KST)),
-    ("2016-09-17T14:26:51+09:00", datetime(2016, 9, 17, 14, 26, 51, tzinfo=KST)),
-    ("2023-04-05T02:52:50.165Z", datetime(2023, 4, 5, 2, 52, 50, 165000, tzinfo=UTC)),
-    ("2026-01-20T09:25:00", datetime(2026, 1, 20, 9, 25, tzinfo=KST)),
-])
-def test_parse_date_formats(text: str, expected: datetime) -> None:
-    parsed, _ = meta.parse_date(text)
-    assert parsed == expected
-    assert parsed.tzinfo is not None
-
-
-@pytest.mark.parametrize("text", ["", "조회: 8", "2026.13.45 10:00", "no date here", "99999999999999"])
-def test_parse_date_rejects_non_dates(text: str) -> None:
-    assert meta.parse_date(text)[0] is None
 
 
 def test_date_in_text_prefers_labelled_date_and_ignores_future() -> None:

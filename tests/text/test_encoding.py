@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ainews.extract import extract
-from ainews.extract.encoding import decode, detect_declared
 from ainews.models import RawPage
+from ainews.text.encoding import decode, detect_declared
 from tests.extract.helpers import SHARED
 
 CP949_ONLY = "똠방각하 펲시콜라 햏"  # syllables outside strict EUC-KR (KS X 1001)
