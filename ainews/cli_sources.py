@@ -19,8 +19,8 @@ from rich.table import Table
 
 from ainews.collect.sources import Source, load_sources
 from ainews.errors import UserError
-from ainews.models import normalize_url
 from ainews.redact import redact_any
+from ainews.text.urls import normalize_url
 
 SOURCES_HELP = "Sources TOML (only these) (default: bundled + config + added)."
 PRIVATE_HELP = "Allow private/loopback addresses (local test servers)."

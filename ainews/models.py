@@ -6,11 +6,12 @@ Each stage takes and returns these dataclasses; nothing else crosses a stage bou
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
-KST = timezone(timedelta(hours=9), "KST")
+from ainews.text.dates.zone import KST
+from ainews.text.patterns import squeeze
+from ainews.text.urls import is_web_url, normalize_url
 
 
 def now_kst() -> datetime:
@@ -112,7 +113,7 @@ class Article:
             if is_web_url(candidate):
                 url = normalize_url(candidate)
                 return "url:" + (url if len(url) <= 900 else hashlib.sha256(url.encode()).hexdigest())
-        text = re.sub(r"\s+", " ", f"{self.title}\n{self.body}").strip()
+        text = squeeze(f"{self.title}\n{self.body}")
         return "sha:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @property
@@ -127,21 +128,6 @@ class Article:
             return False
         local = self.published_at.astimezone(KST)
         return (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0)
-
-
-def is_web_url(url: str | None) -> bool:
-    """An http(s) address (the only kind we fetch or link to)."""
-    return bool(url) and re.match(r"^https?://", url or "", re.I) is not None
-
-
-def normalize_url(url: str) -> str:
-    """Scheme-, `www.`/`m.`- and trailing-slash-insensitive form of a URL, fragment dropped."""
-    url = url.strip().split("#", 1)[0]
-    url = re.sub(r"^https?://", "", url, flags=re.I)
-    host, _, rest = url.partition("/")
-    host = re.sub(r"^(www|m)\.", "", host.lower())
-    rest = rest.rstrip("/")
-    return f"{host}/{rest}" if rest else host
 
 
 @dataclass(slots=True)

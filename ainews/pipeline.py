@@ -20,10 +20,11 @@ from ainews.collect.extracting import DEFAULT_TIMEOUT, extract_bounded
 from ainews.collect.local import InputError, printable_name, read_path
 from ainews.config import Settings
 from ainews.extract.quality import check_body
-from ainews.models import Article, Digest, RawPage, Story, is_web_url, now_kst
+from ainews.models import Article, Digest, RawPage, Story, now_kst
 from ainews.publish import markdown
 from ainews.publish.digest import build_digest, render_day
 from ainews.store import Store
+from ainews.text.urls import is_web_url
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """Which URLs a page may claim, and which URLs we ever store or publish.
 
-Two decisions, made here once and used by extraction, the store and the publishers:
-- `clean_web_url`: only plain http(s) addresses (no `javascript:`/`data:`, no CR/LF or other
-  whitespace or control characters inside, no `<>"` or backquote, no user:password@, a real host) are stored or linked.
+Two decisions, used by extraction, the store and the publishers:
+- `ainews.text.urls.clean_web_url`: only plain http(s) addresses are stored or linked;
+  `page_reference` here adds local file paths for pages handed over as files.
 - `trusted_canonical`: a page's canonical URL (`<link rel=canonical>`, `og:url`) becomes the
   article's identity only when it is on the page's own registrable domain, or when the page's
   host is a syndicator in `data/syndication.toml` (a portal that reposts outlets' articles).
@@ -22,32 +22,14 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
+from ainews.text.urls import clean_web_url, hostname
+
 log = logging.getLogger(__name__)
 
-MAX_URL_CHARS = 4096
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-_BAD_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f\\\s<>\"`]")  # controls, spaces, and what no URL may hold
-
-
-def clean_web_url(url: str | None) -> str | None:
-    """`url` (outer whitespace stripped) when it is an http(s) address safe to store and link, else None."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if not url or len(url) > MAX_URL_CHARS or _BAD_CHARS.search(url):
-        return None
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # raises on a bad port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
-        return None
-    return url
 
 
 def page_reference(url: str | None) -> str:
@@ -59,14 +41,6 @@ def page_reference(url: str | None) -> str:
     if not url or _SCHEME.match(url) or re.search(r"[\x00-\x1f\x7f]", url):
         return ""
     return url
-
-
-def host_of(url: str) -> str:
-    """Lower-case host of an http(s) URL without a trailing dot ("" when there is none)."""
-    try:
-        return (urlsplit(url).hostname or "").rstrip(".").lower()
-    except ValueError:
-        return ""
 
 
 def registrable_domain(host: str) -> str:
@@ -82,7 +56,7 @@ def registrable_domain(host: str) -> str:
 
 def same_site(url_a: str, url_b: str) -> bool:
     """Both http(s) URLs on one registrable domain."""
-    host_a, host_b = host_of(url_a), host_of(url_b)
+    host_a, host_b = hostname(url_a), hostname(url_b)
     return bool(host_a) and registrable_domain(host_a) == registrable_domain(host_b)
 
 
@@ -105,7 +79,7 @@ def trusted_canonical(canonical_url: str | None, page_url: str) -> str | None:
     page = clean_web_url(page_url)
     if page is None:
         return None if _SCHEME.match(page_url or "") else canonical
-    if same_site(page, canonical) or _syndicates(host_of(page), host_of(canonical)):
+    if same_site(page, canonical) or _syndicates(hostname(page), hostname(canonical)):
         return canonical
     log.info("ignoring canonical %s of %s: another site, not a listed syndicator", canonical[:200], page[:200])
     return None

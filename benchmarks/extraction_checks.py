@@ -18,9 +18,9 @@ import trafilatura
 from ainews.extract import extract
 from ainews.extract.boilerplate import held_out
 from ainews.extract.meta import clean_reporter
-from ainews.text.dates import parse_date
 from ainews.extract.rules import rules_disabled
 from ainews.models import Article, RawPage
+from ainews.text.dates import parse_date
 from ainews.text.encoding import decode
 
 FIELDS = ("gate", "title", "date/time", "publisher", "reporters", "subtitles", "body start", "body end",

@@ -10,7 +10,7 @@ import pytest
 from ainews.models import KST, Analysis, Article, Digest, DigestItem
 from ainews.publish.jsonout import digest_to_dict
 from ainews.store import Store
-from ainews.urltrust import clean_web_url, page_reference, registrable_domain, trusted_canonical
+from ainews.urltrust import page_reference, registrable_domain, trusted_canonical
 
 AITIMES = "https://www.aitimes.com/news/articleView.html?idxno=1"
 
@@ -23,23 +23,6 @@ AITIMES = "https://www.aitimes.com/news/articleView.html?idxno=1"
 ])
 def test_registrable_domain(host: str, domain: str) -> None:
     assert registrable_domain(host) == domain
-
-
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<script>x</script>", "vbscript:x",
-    "file:///etc/passwd", "ftp://example.com/x", "https://a.com/x\r\nSet-Cookie: a=b", "https://a.com/x\ny",
-    "https://a.com/x y", "https://a.com/\x00", "https://user:pw@a.com/", "https:///nohost", "https://a.com:99999/",
-    "https://a.com\\@b.com/", 'https://a.com/"><script>', "https://a.com/<x>", "https://a.com/`x`",
-    "", None, "https://a.com/" + "x" * 5000,
-])
-def test_only_plain_http_urls_are_clean(url: str | None) -> None:
-    assert clean_web_url(url) is None
-
-
-def test_clean_urls_pass_unchanged() -> None:
-    for url in (AITIMES, "http://news.example.co.kr/기사/1", "https://a.com:8443/p?q=1#top"):
-        assert clean_web_url(url) == url
-    assert clean_web_url("  https://a.com/x\r\n") == "https://a.com/x"  # outer whitespace only
 
 
 def test_page_reference_keeps_file_paths_and_blanks_other_schemes() -> None:

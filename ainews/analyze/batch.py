@@ -9,28 +9,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from ainews.collect.records import raw_page, read_jsonl
 from ainews.config import Settings
 from ainews.errors import UserError
 from ainews.models import KST, Article
+from ainews.text.dates import parse_stamp
 
 TITLE_MAX = 120
 
 
 def parse_date(value: Any) -> datetime | None:
-    """ISO date or datetime → aware datetime (KST when no zone; noon for a bare date)."""
-    if not value or not isinstance(value, str):
+    """A date as the shared registry reads it (ISO, RFC 822, Korean); a bare day is noon KST."""
+    stamp = parse_stamp(value)
+    if stamp is None:
         return None
-    try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time(12), KST)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=KST)
+    return stamp.at if stamp.has_time else datetime.combine(stamp.at.date(), time(12), KST)
 
 
 def article_from_text(text: str, url: str = "", published_at: datetime | None = None) -> Article:

@@ -8,7 +8,6 @@ whose text never carries the API key. The key is read from the environment at ca
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import os
 import re
@@ -21,6 +20,7 @@ import httpx
 from ainews.config import LlmSettings
 from ainews.errors import AinewsError
 from ainews.redact import redact
+from ainews.text.dates import http_date
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def _retry_after(response: httpx.Response) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        parsed = http_date(value)
         if parsed is None:
             return None
         seconds = parsed.timestamp() - time.time()

@@ -7,9 +7,9 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
 
 from ainews.models import Article
+from ainews.text.urls import hostname
 
 _SLUG = re.compile(r"%[eE][a-fA-F0-9]%[89abAB][a-fA-F0-9]%[89abAB][a-fA-F0-9]")
 
@@ -20,13 +20,6 @@ def _sources() -> dict[str, Any]:
     return tomllib.loads(text).get("sources", {})
 
 
-def host_of(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
 def is_aggregator(article: Article) -> bool:
     """A copy on a portal, aggregator, blog platform or AMP mirror (not the original page).
 
@@ -34,7 +27,7 @@ def is_aggregator(article: Article) -> bool:
     sites; news outlets use article numbers.
     """
     url = article.url or ""
-    host = article.host or host_of(url)
+    host = article.host or hostname(url)
     if "/amp" in url or host.startswith("amp.") or ".amp." in host:
         return True
     if len(_SLUG.findall(url)) >= 6:

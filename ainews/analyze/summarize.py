@@ -44,6 +44,7 @@ from ainews.config import Settings
 from ainews.errors import UserError
 from ainews.models import Article
 from ainews.store import Store
+from ainews.text.patterns import CLOSERS, HANGUL
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -88,7 +89,7 @@ INLINE_REMOVE_PATTERNS: tuple[str, ...] = (
     r"\(\s*사진\s*=[^)]*\)", r"\[\s*사진\s*=[^\]]*\]", r"/\s*사진\s*=\s*\S+", r"\[\d{6}\]",
 )
 # A sentence is complete when it ends in terminal punctuation or a final ending, quotes allowed.
-COMPLETE_SENTENCE = r"(?:[.!?。]|[다요죠])[\"'”’」』)\]]*\s*$"
+COMPLETE_SENTENCE = r"(?:[.!?。]|[다요죠])" + CLOSERS + r"\s*$"
 QUOTE_SPANS = r"[\"“][^\"”]*[\"”]|[‘'][^’']*[’']|「[^」]*」"
 
 _DROP = [(name, re.compile(p, re.I)) for name, p in DROP_LINE_PATTERNS.items()]
@@ -96,7 +97,6 @@ _PREFIX = [re.compile(p) for p in STRIP_PREFIX_PATTERNS]
 _INLINE = [re.compile(p) for p in INLINE_REMOVE_PATTERNS]
 _COMPLETE = re.compile(COMPLETE_SENTENCE)
 _QUOTES = re.compile(QUOTE_SPANS)
-_HANGUL = re.compile(r"[가-힣]")
 _PARTICLE_START = re.compile(r"^(?:은|는|을|를|의|와|과|로|으로|에서|에게|가)\s")
 _TAIL_AFTER_END = re.compile(r"^(.*[.!?][\"'”’]?)\s+(\S[^.!?]*)$", re.S)
 
@@ -173,7 +173,7 @@ def _is_prose(sentence: str) -> bool:
     return (
         MIN_CHARS <= len(sentence) <= MAX_CHARS
         and bool(_COMPLETE.search(sentence))
-        and len(_HANGUL.findall(sentence)) >= 8
+        and len(HANGUL.findall(sentence)) >= 8
         and junk_reason(sentence) is None
         and quote_ratio(sentence) < 0.85
         and sentence.count("“") == sentence.count("”")  # else a piece of a multi-sentence quote

@@ -16,14 +16,15 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from ainews.models import KST, FeedEntry, normalize_url
+from ainews.models import KST, FeedEntry
 from ainews.text.dates import parse_date
 from ainews.text.encoding import decode, detect_declared
+from ainews.text.patterns import squeeze
+from ainews.text.urls import absolute_url, normalize_url
 
 MAX_SUMMARY_CHARS = 2000
 MAX_CONTENT_CHARS = 300_000  # an item's full HTML, kept for the feed-text fallback
@@ -104,11 +105,8 @@ def _entry_url(item: feedparser.FeedParserDict, base_url: str) -> str | None:
     if guid and item.get("guidislink", True):
         candidates.append(guid)
     for candidate in candidates:
-        if not candidate or not isinstance(candidate, str):
-            continue
-        url = urljoin(base_url, candidate.strip()).split("#", 1)[0]
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and parts.hostname:
+        url = absolute_url(base_url, candidate) if isinstance(candidate, str) else None
+        if url:
             return url
     return None
 
@@ -138,7 +136,7 @@ def _plain(value: str | None) -> str:
     if "<" in value or "&" in value:
         node = HTMLParser(f"<div>{value}</div>").body
         value = node.text(separator=" ") if node is not None else value
-    return re.sub(r"\s+", " ", value).strip()
+    return squeeze(value)
 
 
 def parse_feed_date(raw: str | None, parsed: time.struct_time | None = None) -> datetime | None:

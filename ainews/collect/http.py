@@ -20,7 +20,6 @@ Bytes are not decoded here: RawPage carries them with the Content-Type header.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
 import ssl
@@ -39,6 +38,7 @@ from ainews.config import HttpSettings, Settings
 from ainews.errors import UserError
 from ainews.models import RawPage
 from ainews.store.robots_copies import StoredRobotsCopies
+from ainews.text.dates import http_date
 
 if TYPE_CHECKING:
     from ainews.store.db import Store
@@ -375,9 +375,8 @@ def _retry_after(value: str | None) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    when = http_date(value)
+    if when is None:
         return None
     return max(0.0, when.timestamp() - time.time())
 

@@ -13,24 +13,17 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from ainews.collect.feeds import parse_feed_date
-from ainews.models import FeedEntry, RawPage, normalize_url
+from ainews.models import FeedEntry, RawPage
 from ainews.text.encoding import decode
+from ainews.text.urls import absolute_url, normalize_url
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, after decompression
-
-
-def _absolute(base: str, href: str | None) -> str | None:
-    if not href:
-        return None
-    url = urljoin(base, href.strip()).split("#", 1)[0]
-    parts = urlsplit(url)
-    return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 def links_from_list(page: RawPage, selector: str, source: str) -> list[FeedEntry]:
@@ -46,7 +39,7 @@ def links_from_list(page: RawPage, selector: str, source: str) -> list[FeedEntry
         anchor = node if node.tag == "a" and node.attributes.get("href") else node.css_first("a[href]")
         if anchor is None:
             continue
-        url = _absolute(base, anchor.attributes.get("href"))
+        url = absolute_url(base, anchor.attributes.get("href"))
         if url is None or normalize_url(url) in seen or normalize_url(url) == normalize_url(page.url):
             continue
         seen.add(normalize_url(url))
@@ -94,7 +87,7 @@ def _items(root: etree._Element, tag: str, base: str) -> list[tuple[str, datetim
             continue
         fields = {etree.QName(child).localname: (child.text or "").strip()
                   for child in node.iter() if isinstance(child.tag, str)}
-        url = _absolute(base, fields.get("loc"))
+        url = absolute_url(base, fields.get("loc"))
         if url is None or url in seen:
             continue
         seen.add(url)

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from ainews.errors import UserError
-from ainews.models import normalize_url
+from ainews.text.urls import normalize_url
 
 # libxml2 expands internal entities even with resolve_entities=False: refuse any declaration
 # (in UTF-8 or UTF-16), since OPML never needs one.

@@ -30,8 +30,9 @@ from ainews.collect.sources import Source
 from ainews.collect.templates import refresh_quietly
 from ainews.config import Settings
 from ainews.extract.feedtext import article_from_feed, with_feed_body
-from ainews.models import Article, FeedEntry, RawPage, normalize_url
+from ainews.models import Article, FeedEntry, RawPage
 from ainews.store.db import Store
+from ainews.text.urls import normalize_url
 
 log = logging.getLogger("ainews.collect")
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ainews.extract import evidence
+from ainews.text.patterns import HANGUL
 
 INLINE = frozenset({"span", "b", "strong", "em", "i", "u", "font", "mark", "small", "sup", "sub", "q", "cite",
                     "s", "del", "ins", "label", "abbr", "time"})
@@ -20,7 +21,6 @@ PARAGRAPH = frozenset({"p", "li", "blockquote", "h2", "h3", "h4", "h5", "dd", "p
 NEVER = frozenset({"script", "style", "noscript", "template", "head", "a", "button", "select", "option",
                    "textarea", "nav", "footer", "header", "aside", "h1", "title"})
 _SENTENCE = re.compile(r"(?:다|요|까|죠|니다)[.?!][\"'”’」』)]*(?:\s|$)|[.?!][\"'”’」』)]*\s")
-_HANGUL = re.compile(r"[가-힣]")
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +66,7 @@ def ranked_blocks(tree: LexborHTMLParser) -> list[LexborNode]:
         if node.tag != "-text":
             continue
         text = (node.text(deep=False) or "").strip()
-        if len(text) < 20 or not _HANGUL.search(text):
+        if len(text) < 20 or not HANGUL.search(text):
             continue
         el = node.parent
         while el is not None and el.tag in INLINE:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ainews.text.patterns import SENTENCE_END
+
 SITES = Path(__file__).with_name("sites")
 _EMAIL_END = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\s*[>)\]]?\s*$")
 _CAPTION_DATE = re.compile(r"\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*(?:\[[^\]]*\]\s*)?(?:[\w.+-]+@|$)")
@@ -114,13 +116,12 @@ def clean_paragraphs(lines: list[str]) -> list[str]:
     return [ln for ln in kept if not _is_caption_title(ln, dropped)]
 
 
-_SENTENCE_END = re.compile(r"[.?!。…][\"'”’」』)\]]*$")
 
 
 def trim_tail(paragraphs: list[str]) -> list[str]:
     """Drop trailing short lines without a sentence ending ("향이네 핫클릭", "기사 섹션 분류 가이드", "0")."""
     out = list(paragraphs)
-    while len(out) > 1 and len(out[-1]) < 40 and not _SENTENCE_END.search(out[-1]):
+    while len(out) > 1 and len(out[-1]) < 40 and not SENTENCE_END.search(out[-1]):
         out.pop()
     return out
 

@@ -16,6 +16,7 @@ from ainews.extract.html import Parsed, extract_html
 from ainews.extract.text import extract_text
 from ainews.models import KST, Article, RawPage
 from ainews.text.encoding import decode
+from ainews.text.urls import site_host
 from ainews.urltrust import trusted_canonical
 
 log = logging.getLogger(__name__)
@@ -59,12 +60,12 @@ def _extract(raw: RawPage, assume_date: date | None) -> Article:
     capped = len(content) > cap
     text = decode(content[:cap], raw.content_type)
     text, over_budget = bound_markup(text) if html else (text, None)
-    host = meta.host_of(raw.url)
+    host = site_host(raw.url)
     entry_title = raw.entry.title if raw.entry else None
     parsed: Parsed = extract_html(text, raw.url, host) if html else extract_text(text, raw.url, entry_title)
     body = "\n\n".join(parsed.paragraphs)
     canonical = trusted_canonical(_absolute(parsed.canonical_url, raw.url), raw.url)
-    host = host or meta.host_of(canonical) or parsed.host_hint
+    host = host or site_host(canonical) or parsed.host_hint
     evidence = parsed.raw_text or body
     publisher = parsed.publisher or meta.publisher_in_text(evidence) or meta.publisher_for_host(host)
     article = Article(

@@ -20,6 +20,7 @@ from ainews.extract import meta, quality
 from ainews.extract.boilerplate import clean_paragraphs
 from ainews.extract.html import node_lines
 from ainews.models import Article, FeedEntry
+from ainews.text.urls import site_host
 
 MIN_FEED_CHARS = 300
 BLOCKED_STATUSES = frozenset({401, 402, 403, 451})
@@ -72,7 +73,7 @@ def article_from_feed(entry: FeedEntry, fetch_error: str) -> Article | None:
     body, _ = usable_feed_body(entry)
     if body is None or not blocked(fetch_error):
         return None
-    host = meta.host_of(entry.url)
+    host = site_host(entry.url)
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
     publisher = meta.publisher_in_text(body) or meta.publisher_for_host(host)
     return Article(url=entry.url, title=entry.title or "", body=body, publisher=publisher,

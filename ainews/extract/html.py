@@ -21,6 +21,7 @@ from ainews.extract.blocks import is_inside
 from ainews.extract.boilerplate import clean_paragraphs, normalize_line, trim_tail
 from ainews.extract.rules import SiteRule, match_rule
 from ainews.text.dates import parse_date
+from ainews.text.patterns import CLOSERS, SENTENCE_END
 
 BLOCK = frozenset({"p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr",
                    "table", "blockquote", "figure", "figcaption", "header", "footer", "dl", "dt", "dd", "pre",
@@ -212,7 +213,7 @@ def apply_credit(parsed: Parsed) -> None:
         parsed.paragraphs[-1] = last[: last.rfind(" ")].rstrip()
 
 
-_SENTENCE_END = re.compile(r"[.?!。…][\"'”’」』)\]]*$|(?:다|요)[\"'”’」』)\]]*$")
+_SENTENCE_END = re.compile(SENTENCE_END.pattern + r"|(?:다|요)" + CLOSERS + r"$")
 
 
 def from_rule(tree: LexborHTMLParser, rule: SiteRule) -> Parsed:

@@ -11,7 +11,6 @@ import re
 import tomllib
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from ainews.extract.boilerplate import SITES
 from ainews.text.dates import find_dates, parse_date, plausible
@@ -53,14 +52,6 @@ _NOT_NAMES = {"연합뉴스", "뉴시스", "기자", "사진", "영상", "서울
 @lru_cache(maxsize=1)
 def _publishers() -> dict:
     return tomllib.loads((SITES / "publishers.toml").read_text(encoding="utf-8"))
-
-
-def host_of(url: str | None) -> str | None:
-    """The site of a URL without `www.`/`m.`, or None for local paths."""
-    if not url or not url.startswith(("http://", "https://")):
-        return None
-    host = (urlsplit(url).hostname or "").lower()
-    return re.sub(r"^(www|m)\.", "", host) or None
 
 
 def is_portal(host: str | None) -> bool:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-_HANGUL = re.compile(r"[가-힣]")
+from ainews.text.patterns import HANGUL
+
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _SENTENCE = re.compile(r"(?:[.?!。]|다|요|까)[\"'”’」)\]]*(?:\s|$)")
 _STAMP = re.compile(r"(?:\d{4}[.\-/]\s?\d{1,2}[.\-/]\s?\d{1,2}\.?|\d{1,2}[:시]\d{2}분?|\d+\s*(?:분|시간|일)\s*전)\s*$")
@@ -18,7 +19,7 @@ MIN_SENTENCES = 3
 
 def language(body: str) -> str:
     """"ko" when Hangul dominates the letters, "en" for Latin prose, "und" otherwise."""
-    hangul = len(_HANGUL.findall(body))
+    hangul = len(HANGUL.findall(body))
     latin = sum(len(w) for w in _LATIN_WORD.findall(body))
     if hangul >= 0.3 * (hangul + latin) and hangul:
         return "ko"

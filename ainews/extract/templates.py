@@ -21,9 +21,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_SPACE = re.compile(r"\s+")
+from ainews.text.patterns import CLOSERS, squeeze
+
 _DIGIT = re.compile(r"\d")
-_SENTENCE_END = re.compile(r"(?:[.?!。…]|다|요|까)[\"'”’」』)\]]*$")
+_SENTENCE_END = re.compile(r"(?:[.?!。…]|다|요|까)" + CLOSERS + r"$")
 MIDDLE_MAX_CHARS = 60  # longer lines in the middle of a body are prose, never cut there
 
 
@@ -36,7 +37,7 @@ class TemplateRules:
 
 
 def _squash(line: str) -> str:
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", line)).strip()
+    return squeeze(unicodedata.normalize("NFKC", line))
 
 
 def normalize(line: str) -> str:

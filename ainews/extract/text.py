@@ -17,11 +17,10 @@ from ainews.extract.boilerplate import clean_paragraphs, drop_reason, normalize_
 from ainews.extract.html import Parsed, apply_credit, from_rule, node_lines
 from ainews.extract.rules import match_rule
 from ainews.text.dates import parse_date, parse_stamp
+from ainews.text.patterns import CLOSERS, HANGUL, SENTENCE_END
 
 _TAG = re.compile(r"</?(?:p|div|br|span|strong|section|figure|img|h\d|em|b|a|ul|li)\b[^>]*>", re.I)
-_HANGUL = re.compile(r"[가-힣]")
-_SENTENCE_END = re.compile(r"[.?!。…][\"'”’」』)\]]*$")
-_LONG_END = re.compile(r"(?:다|요|까|죠)[\"'”’」』)\]]*$")
+_LONG_END = re.compile(r"(?:다|요|까|죠)" + CLOSERS + r"$")
 _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.|m\.)?((?:[a-z0-9-]+\.)+[a-z]{2,6})/?$", re.I)
 _DATE_ONLY = re.compile(r"^[\d\s:.\-/년월일()오전후AMP]+$")
 
@@ -118,8 +117,8 @@ def _score(line: str) -> float:
         return 0.0
     if reason:
         return -10.0
-    hangul = len(_HANGUL.findall(line))
-    if hangul >= 5 and len(line) >= 10 and (_SENTENCE_END.search(line) or (len(line) > 80 and _LONG_END.search(line))):
+    hangul = len(HANGUL.findall(line))
+    if hangul >= 5 and len(line) >= 10 and (SENTENCE_END.search(line) or (len(line) > 80 and _LONG_END.search(line))):
         return float(len(line))
     return -(8.0 + 0.2 * len(line))
 
@@ -195,7 +194,7 @@ def _candidates(header: list[str]) -> list[str]:
 
 def _title_like(line: str) -> bool:
     """Could be a headline: 8-200 characters, words (Korean, or 4+ Latin words), no full sentence inside."""
-    words = _HANGUL.search(line) or len(re.findall(r"[A-Za-z]{2,}", line)) >= 4
+    words = HANGUL.search(line) or len(re.findall(r"[A-Za-z]{2,}", line)) >= 4
     return 8 <= len(line) <= 200 and bool(words) and not (
         _DATE_ONLY.match(line) or "@" in line or _menu_like(line) or re.search(r"다\.(?:\s|$)", line))
 

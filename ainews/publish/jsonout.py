@@ -18,7 +18,8 @@ from typing import Any
 from ainews.models import Article, Digest, DigestItem, Story
 from ainews.publish import markdown
 from ainews.sanitize import clean_value
-from ainews.urltrust import clean_web_url, page_reference
+from ainews.text.urls import clean_web_url
+from ainews.urltrust import page_reference
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from ainews.models import KST, Article, Digest, DigestItem, Imported, is_web_url
+from ainews.models import KST, Article, Digest, DigestItem, Imported
 from ainews.sanitize import TITLE_CHARS, clean_line, clean_text
-from ainews.urltrust import clean_web_url
+from ainews.text.urls import clean_web_url, is_web_url
 
 TOC_START, TOC_END = "<!-- TOC_START -->", "<!-- TOC_END -->"
 TOC_TITLE_CHARS = 60

@@ -30,7 +30,8 @@ from ainews.store.schema import (
     SourceHealthRow,
     StoryRow,
 )
-from ainews.urltrust import clean_web_url, is_repost, page_reference
+from ainews.text.urls import clean_web_url
+from ainews.urltrust import is_repost, page_reference
 
 
 def to_utc_naive(value: datetime | None) -> datetime | None:

@@ -29,7 +29,8 @@ from ainews.config import Settings
 from ainews.models import KST, Article, DigestItem, Story, now_kst
 from ainews.store import Store
 from ainews.store import search as S
-from ainews.urltrust import clean_web_url, page_reference
+from ainews.text.urls import clean_web_url
+from ainews.urltrust import page_reference
 from ainews.web import guards
 from ainews.web.cache import CacheMiddleware, PageCache
 from ainews.web.charts import color, line_chart, sparkline

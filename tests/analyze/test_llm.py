@@ -300,3 +300,14 @@ def test_malformed_answer_is_an_error(fake_llm: FakeLlm, monkeypatch: pytest.Mon
     with pytest.raises(LlmError, match="empty"):
         asyncio.run(call())
 
+
+
+def test_429_with_a_retry_after_that_is_no_date_is_retried(fake_llm: FakeLlm, article: Article,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Retry-After neither seconds nor an HTTP date ("soon") is ignored: the usual backoff, no crash
+    (before ainews.text.dates.http_date, email.utils raised ValueError out of the retry loop)."""
+    fake_llm.replies = [(429, {"Retry-After": "soon"}, "slow down", 0.0), (200, {}, FAITHFUL, 0.0)]
+    settings = llm_settings(fake_llm, monkeypatch, retries=2)
+    summary = summarize_article(article, settings)
+    assert summary.method == "llm"
+    assert len(fake_llm.requests) == 2

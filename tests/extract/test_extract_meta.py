@@ -8,6 +8,7 @@ import pytest
 
 from ainews.extract import meta
 from ainews.models import KST
+from ainews.text.urls import site_host
 
 
 def test_date_in_text_prefers_labelled_date_and_ignores_future() -> None:
@@ -52,7 +53,7 @@ def test_copyright_line_names_the_outlet() -> None:
     ("/tmp/page.html", None, None),
 ])
 def test_host_table(url: str, host: str | None, publisher: str | None) -> None:
-    assert meta.host_of(url) == host
+    assert site_host(url) == host
     assert meta.publisher_for_host(host) == publisher
 
 

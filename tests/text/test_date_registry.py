@@ -14,15 +14,19 @@ from ainews.text.dates import (
     HANDLERS,
     KST,
     Context,
+    compact,
     date_at,
     find_dates,
     find_days,
+    http_date,
+    iso,
+    korean,
     label_pattern,
     parse_date,
     parse_stamp,
     plausible,
+    rfc822,
 )
-from ainews.text.dates import compact, iso, korean, rfc822
 from tests.conftest import shared_path
 
 PLUS9 = timezone(timedelta(hours=9))
@@ -151,3 +155,10 @@ def test_every_corpus_feed_date_reads() -> None:
 def test_parse_date_never_raises(text: str) -> None:
     stamp = parse_stamp(text, labels=["입력"])
     assert stamp is None or stamp.at.tzinfo is not None
+
+
+def test_http_date_reads_rfc822_only() -> None:
+    assert http_date("Wed, 21 Oct 2026 07:28:00 GMT") == datetime(2026, 10, 21, 7, 28, tzinfo=UTC)
+    assert http_date("Wed, 21 Oct 2026 07:28:00 -0000") == datetime(2026, 10, 21, 7, 28, tzinfo=UTC)
+    for value in ("soon", "120", "2026-10-21T07:28:00Z", "", None):
+        assert http_date(value) is None

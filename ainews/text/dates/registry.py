@@ -42,6 +42,12 @@ def parse_date(text: object, *, tz: tzinfo = KST, labels: Sequence[str] = ()) ->
     return stamp.at if stamp else None
 
 
+def http_date(text: object) -> datetime | None:
+    """An HTTP-date header value (Retry-After, Last-Modified): RFC 822 only, GMT when zoneless."""
+    stamp = parse_stamp(text, tz=UTC, handlers=HANDLERS[:1])
+    return stamp.at if stamp else None
+
+
 def plausible(at: datetime) -> bool:
     """Between 1995 and two days from now: anything else is a footer's registration date or a typo."""
     return datetime(1995, 1, 1, tzinfo=UTC) <= at <= datetime.now(KST) + timedelta(days=2)
