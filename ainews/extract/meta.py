@@ -1,7 +1,8 @@
 """Metadata from Korean news text: dates, reporters and the original publisher.
 
 Dates come in many Korean shapes (`2026.01.17 10:08`, `입력 2026-01-17 오전 10:08`,
-`2026. 1. 17.`, `20180516162312`, ISO); a date without zone is KST. The outlet table is data
+`2026. 1. 17.`, `20180516162312`, ISO); `ainews.text.dates` reads them (KST without zone) and
+`date_in_text` here finds the publication date among them. The outlet table is data
 (`sites/publishers.toml`) so a repost on a portal or a board is credited to the original outlet.
 """
 
