@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import lru_cache
 
 from ainews.text.dates.zone import KST
 
@@ -29,7 +30,12 @@ class Context:
 Handler = Callable[[str, Context], "Stamp | None"]
 
 
-def label_pattern(labels: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+def label_pattern(labels: Sequence[str]) -> re.Pattern[str]:
     """Labels (the vocabulary is data, e.g. extract/sites/generic.toml) → "label [시간|일시…] [:]"."""
+    return _label_pattern(tuple(labels))
+
+
+@lru_cache(maxsize=32)
+def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
     return re.compile(r"(?:" + words + r")(?:\s*(?:시간|일시|일자|일))?\s*[:：]?\s*")
