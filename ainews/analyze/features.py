@@ -13,27 +13,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ainews import catalogue
 from ainews.analyze import korean
 from ainews.analyze.lexicon import MAX_KEY_CHARS, Lexicon, lexicon, norm_key
 from ainews.models import Article
 
-LEAD_CHARS = 400
-BODY_CHARS = 3000
-MAX_JOIN = 6
+_PARAMS = catalogue.load("data/taxonomy.toml")["features"]  # sizes and weights, documented there
+LEAD_CHARS = int(_PARAMS["lead_chars"])
+BODY_CHARS = int(_PARAMS["body_chars"])
+MAX_JOIN = int(_PARAMS["max_join"])
 # Articles per Kiwi call: the morphemes of one chunk are turned into counters and dropped before the
 # next, so memory stays flat however many articles a run holds (20k articles at once held ~2 GB).
 CHUNK_ARTICLES = 500
-# An organisation directly followed by a role word is a person's employer ("테슬라 CEO 일론 머스크"):
-# it counts for less, because the organisation itself is not necessarily acting.
-ROLE_WORDS = frozenset(norm_key(w) for w in (
-    "CEO", "CTO", "CSO", "CFO", "GIO", "회장", "부회장", "사장", "부사장", "대표", "대표이사", "최고경영자", "의장",
-    "창업자", "공동창업자", "창업주", "총괄", "책임자", "본부장", "전무", "상무", "수석", "센터장", "소장",
-    "원장", "총장",
-    "교수", "장관", "차관", "위원장", "부위원장", "의원", "대변인", "관계자", "연구원"))
-ROLE_WEIGHT = 0.35
-# "오픈AI보다 작은", "구글처럼": a comparison mentions an organisation in passing.
-COMPARISON_WORDS = frozenset({"보다", "처럼", "대비", "만큼"})
-COMPARISON_WEIGHT = 0.3
+# An organisation followed by a role word is a person's employer; one before a comparison word is
+# mentioned in passing: both count for less (taxonomy.toml [features]).
+ROLE_WORDS = frozenset(norm_key(w) for w in _PARAMS["role_words"])
+ROLE_WEIGHT = float(_PARAMS["role_weight"])
+COMPARISON_WORDS = frozenset(_PARAMS["comparison_words"])
+COMPARISON_WEIGHT = float(_PARAMS["comparison_weight"])
 
 # Tags that end a matchable span: particles, endings, sentence punctuation, brackets, quotes.
 _BARRIER_PREFIXES = ("J", "E", "SF", "SS", "SE", "W_", "UN", "Z")

@@ -9,11 +9,11 @@ a key only matches on morpheme boundaries: "오픈AI가" contains "오픈ai", "�
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from ainews import catalogue
 
 _DROP = re.compile(r"[\s·\-_.,:;/'\"’‘“”()\[\]&+!?]+")
 MAX_KEY_CHARS = 32
@@ -66,8 +66,7 @@ class Lexicon:
 
 
 def _read(name: str) -> dict[str, Any]:
-    data = resources.files("ainews.data").joinpath(name).read_text(encoding="utf-8")
-    return tomllib.loads(data)
+    return catalogue.load(f"data/{name}")
 
 
 def _keyed(terms: dict[str, float]) -> dict[str, float]:

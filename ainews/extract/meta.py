@@ -2,18 +2,16 @@
 
 Dates come in many Korean shapes (`2026.01.17 10:08`, `입력 2026-01-17 오전 10:08`,
 `2026. 1. 17.`, `20180516162312`, ISO); a date without zone is KST. The outlet table is data
-(`sites/publishers.toml`) so a repost on a portal or a board is credited to the original outlet.
+(`data/outlets.toml`) so a repost on a portal or a board is credited to the original outlet.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from urllib.parse import urlsplit
 
-from ainews.extract.boilerplate import SITES
+from ainews.catalogue import outlets
 from ainews.models import KST
 
 _DATE = re.compile(
@@ -57,11 +55,6 @@ _NOT_NAMES = {"연합뉴스", "뉴시스", "기자", "사진", "영상", "서울
               "최종수정", "댓글", "조회", "승인", "공유", "기사", "편집", "등록", "업데이트", "바로가기", "구독"}
 
 
-@lru_cache(maxsize=1)
-def _publishers() -> dict:
-    return tomllib.loads((SITES / "publishers.toml").read_text(encoding="utf-8"))
-
-
 def host_of(url: str | None) -> str | None:
     """The site of a URL without `www.`/`m.`, or None for local paths."""
     if not url or not url.startswith(("http://", "https://")):
@@ -71,24 +64,24 @@ def host_of(url: str | None) -> str | None:
 
 
 def is_portal(host: str | None) -> bool:
-    return bool(host) and any(host == p or host.endswith("." + p) for p in _publishers()["portals"])
+    return bool(host) and any(host == p or host.endswith("." + p) for p in outlets.portal_hosts())
 
 
 def publisher_aliases() -> set[str]:
     """Outlet names as written in bylines and titles (the alias table's values)."""
-    return set(_publishers()["aliases"].values())
+    return set(outlets.aliases().values())
 
 
 def known_publishers() -> set[str]:
     """Canonical outlet names of the table."""
-    return set(_publishers()["aliases"].values()) | set(_publishers()["hosts"].values())
+    return set(outlets.aliases().values()) | set(outlets.owned_hosts().values())
 
 
 def publisher_for_host(host: str | None) -> str | None:
     """Outlet that owns a host, by longest matching suffix in the table."""
     if not host or is_portal(host):
         return None
-    table: dict[str, str] = _publishers()["hosts"]
+    table = outlets.owned_hosts()
     best = [k for k in table if host == k or host.endswith("." + k)]
     return table[max(best, key=len)] if best else None
 
@@ -100,7 +93,7 @@ def canonical_publisher(name: str | None) -> str | None:
     name = re.sub(r"\s*\|\s*(?:네이버|다음|네이버 스포츠|NAVER)\s*", " ", name).strip(" |·-")
     name = re.sub(r"^(?:Copyright\s*)?(?:[ⓒ©]|\(c\))\s*", "", name, flags=re.I).strip()
     parts = [p.strip() for p in re.split(r"\s*\|\s*", name) if p.strip()]
-    aliases: dict[str, str] = _publishers()["aliases"]
+    aliases = outlets.aliases()
     for part in parts or [name]:
         if part in aliases:
             return aliases[part]
@@ -118,7 +111,7 @@ def canonical_publisher(name: str | None) -> str | None:
 
 def credit_line(line: str) -> str | None:
     """Outlet credited by a bare closing line ("연합뉴스") or a trailing credit ("…말했다. 연합뉴스")."""
-    aliases: dict[str, str] = _publishers()["aliases"]
+    aliases = outlets.aliases()
     line = line.strip()
     if line in aliases:
         return aliases[line]
@@ -135,7 +128,7 @@ def publisher_in_text(text: str) -> str | None:
         m = pattern.search(head)
         if m and (pub := canonical_publisher(m.group("pub"))) and pub not in _PLACES:
             return pub
-    aliases: dict[str, str] = _publishers()["aliases"]
+    aliases = outlets.aliases()
     tail = text[-1500:]
     credit = re.compile(r"(?:Copyright|저작권자|[ⓒ©]|\(c\)|☞)\s*(?:\(c\)|[ⓒ©])?\s*(?P<pub>[^,.\n>]{2,30})", re.I)
     for m in credit.finditer(tail):

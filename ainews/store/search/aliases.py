@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from functools import lru_cache
-from pathlib import Path
+
+from ainews import catalogue
 
 log = logging.getLogger("ainews.store.search")
-COMPANIES = Path(__file__).resolve().parents[2] / "data" / "companies.toml"
+COMPANIES = "data/companies.toml"
 
 # Product names and spellings not in companies.toml (which holds organisations).
 EXTRA_ALIASES: list[list[str]] = [
@@ -42,8 +42,8 @@ def alias_groups() -> tuple[tuple[str, ...], ...]:
     e.g. ARM/암) are not expanded."""
     groups: list[list[str]] = [list(g) for g in EXTRA_ALIASES]
     try:
-        orgs = tomllib.loads(COMPANIES.read_text(encoding="utf-8")).get("orgs", [])
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        orgs = catalogue.load(COMPANIES).get("orgs", [])
+    except catalogue.CatalogueError as exc:
         log.warning("search aliases: %s unreadable (%s); using built-in aliases only", COMPANIES, exc)
         orgs = []
     for org in orgs:
