@@ -96,13 +96,15 @@ def _check(value: Any, spec: Spec, origin: str, where: str, dotted: str) -> None
 def _check_table(value: Any, spec: Table, origin: str, where: str, dotted: str) -> None:
     if not isinstance(value, dict):
         raise _fail(origin, where, f"must be a table, got {type(value).__name__}")
+    unknown = [k for k in value if k not in spec.fields and spec.rest is None]
+    if unknown:  # before missing keys: a typo ("patern") is both, and the typo is the news
+        raise _fail(origin, where, f"unknown key '{unknown[0]}'")
     for key in spec.required:
         if key not in value:
             raise _fail(origin, where, f"missing key '{key}'")
     for key, item in value.items():
         sub = spec.fields.get(key, spec.rest)
-        if sub is None:
-            raise _fail(origin, where, f"unknown key '{key}'")
+        assert sub is not None
         _check(item, sub, origin, *_enter(where, dotted, key, sub))
 
 
