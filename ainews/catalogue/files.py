@@ -18,13 +18,15 @@ _BYLINE = Table({"pattern": REGEX, "multiline": BOOL, "note": STR}, required=("p
 BOILERPLATE = Table({
     "strip": ListOf(_LINE_RULE),
     "drop": ListOf(_LINE_RULE),
-    "byline": Table({"head": ListOf(_BYLINE), "tail": ListOf(_BYLINE)}),
+    "byline": Table({"head": ListOf(_BYLINE), "tail": ListOf(_BYLINE)}, required=("head", "tail")),
     "summary": Table({"drop": Table(rest=REGEX), "strip_prefix": REGEXES, "inline_remove": REGEXES,
-                      "complete_sentence": REGEX, "quote_spans": REGEX}),
+                      "complete_sentence": REGEX, "quote_spans": REGEX}, required=(
+        "drop", "strip_prefix", "inline_remove", "complete_sentence", "quote_spans")),
+    "junk": Table({"lines": STRS}, required=("lines",)),
     "text": Table({"board_prefix": REGEX, "current_row": REGEX, "line_prefix": REGEX, "ticker_labels": STRS,
                    "widget": REGEX, "list_label": REGEX, "furniture": REGEX}, required=(
         "board_prefix", "current_row", "line_prefix", "ticker_labels", "widget", "list_label", "furniture")),
-}, required=("strip", "drop", "text"))
+}, required=("strip", "drop", "byline", "summary", "text", "junk"))
 
 GENERIC = Table({
     "dom": Table({"negative": REGEX, "weak": REGEX, "positive": REGEX, "drop": STRS},
@@ -68,7 +70,6 @@ TAXONOMY = Table({
     "categories": Table({"min_score": NUM, "fallback": STR, "fallback_emoji": STR, "item": ListOf(_TERMS_ITEM)},
                         required=("item",)),
     "topics": Table({"min_score": NUM, "max_tags": INT, "item": ListOf(_TERMS_ITEM)}, required=("item",)),
-    "junk": Table({"lines": STRS}),
     "features": Table({"lead_chars": INT, "body_chars": INT, "max_join": INT, "role_words": STRS, "role_weight": NUM,
                        "comparison_words": STRS, "comparison_weight": NUM}, required=(
         "lead_chars", "body_chars", "max_join", "role_words", "role_weight", "comparison_words", "comparison_weight")),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from urllib.parse import urlsplit
 
+from ainews import catalogue
 from ainews.catalogue import outlets
 from ainews.models import KST
 
@@ -22,33 +24,24 @@ _DATE = re.compile(
 _COMPACT = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 NAME = r"[가-힣]{2,4}"
-_NAMES = r"(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,6}?)"
-_ROLE = r"(?:선임|수석|객원)?(?:기자|특파원)"
-# Head patterns (datelines, byline brackets) are tried on the first 600 characters, tail patterns
-# (sign-offs, closing bylines) on the last 800; `pub` names the outlet where the pattern has one.
-_HEAD_PATTERNS = [
-    # [서울=뉴시스] 심지혜 기자 = / (서울=연합뉴스) 한상용 박형빈 오지은 기자 = / 【서울=뉴시스】이근홍 기자 =
-    re.compile(r"[\[(【][^\[\]()【】=]{1,15}=\s*(?P<pub>[^\[\]()【】]{1,25})[\])】]\s*" + _NAMES + r"\s*" + _ROLE
-               + r"\s*="),
-    # [서울=뉴시스 윤현성 기자]
-    re.compile(r"[\[(【][가-힣]{1,10}=\s*(?P<pub>[^\s\[\]=]{2,15})\s+" + _NAMES + r"\s*" + _ROLE + r"[\])】]"),
-    # [미디어펜=이승규 기자] / | 스마트에프엔 = 양대규 기자 | / [더팩트ㅣ장윤석 기자]
-    re.compile(r"[\[(|]\s*(?P<pub>[^\[\]=|ㅣ]{1,20}?)\s*[=ㅣ|]\s*" + _NAMES + r"\s*" + _ROLE + r"\s*[\])|]"),
-    # [조이뉴스24 이미영기자] / [딜사이트 박휴선 기자]
-    re.compile(r"\[(?P<pub>[^\[\]\s=]{2,15})\s+(?P<names>[가-힣]{2,4})\s*" + _ROLE + r"\]"),
-    # 시사위크=조윤찬 기자 / 투데이e코노믹 = 우혜정 기자 | / [소비자경제] 이동윤 기자 =
-    re.compile(r"^\s*\[?(?P<pub>[^\s=\[\]|]{2,15}?)\]?\s*=?\s*(?P<names>[가-힣]{2,4})\s*" + _ROLE + r"\s*[=|]",
-               re.M),
-    re.compile(r"^\s*(?P<pub>[^\s=\[\]|]{2,15})\s*=\s*(?P<names>[가-힣]{2,4})\s*" + _ROLE, re.M),
-]
-_TAIL_PATTERNS = [
-    # MBC뉴스 김윤미입니다. / 워싱턴에서 KBS 뉴스 김경수입니다.
-    re.compile(r"^\s*(?:[가-힣]{1,10}에서\s+)?(?P<pub>[A-Za-z가-힣]{2,8}?)\s?뉴스\s?(?P<names>[가-힣]{2,4})입니다\.?\s*$",
-               re.M),
-    # 홍정수 기자 hong@donga.com / 김광태 기자(ktkim@dt.co.kr) / <박홍두 기자 phd@kyunghyang.com>
-    re.compile(r"(?:^|[\s<])" + r"(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,4}?)\s*" + _ROLE + r"\s*[(<]?\s*[\w.+-]+@[\w.-]+",
-               re.M),
-]
+# Bylines (datelines, byline brackets, sign-offs, closing bylines) are data: boilerplate.toml [byline]
+# and the [[drop]] sign-off rule marked `byline = "tail"`. Head patterns are tried on the first 600
+# characters, tail patterns on the last 800; group `pub` names the outlet where the pattern has one.
+BOILERPLATE = "extract/sites/boilerplate.toml"
+
+
+@cache
+def byline_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    """(head patterns, tail patterns) in file order."""
+    data = catalogue.load(BOILERPLATE)
+
+    def compiled(items: list[dict]) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(i["pattern"], re.M if i.get("multiline") else 0) for i in items)
+
+    signoffs = tuple(re.compile(r["pattern"], re.M) for r in data["drop"] if r.get("byline") == "tail")
+    return compiled(data["byline"]["head"]), signoffs + compiled(data["byline"]["tail"])
+
+
 _PLACES = {"서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "수원", "제주", "워싱턴", "뉴욕", "베이징",
            "도쿄", "런던", "파리"}
 _NOT_NAMES = {"연합뉴스", "뉴시스", "기자", "사진", "영상", "서울", "제공", "취재", "입력", "수정", "이메일",
@@ -124,7 +117,8 @@ def credit_line(line: str) -> str | None:
 def publisher_in_text(text: str) -> str | None:
     """Outlet named by a dateline, byline bracket, copyright line or broadcast sign-off."""
     head = text[:600]
-    for pattern in _HEAD_PATTERNS:
+    heads, tails = byline_patterns()
+    for pattern in heads:
         m = pattern.search(head)
         if m and (pub := canonical_publisher(m.group("pub"))) and pub not in _PLACES:
             return pub
@@ -136,16 +130,18 @@ def publisher_in_text(text: str) -> str | None:
         for alias in sorted(aliases, key=len, reverse=True):
             if alias in label:
                 return aliases[alias]
-    m = _TAIL_PATTERNS[0].search(tail)
-    if m:
-        return canonical_publisher(m.group("pub"))
+    for pattern in (p for p in tails if "pub" in p.groupindex):  # the broadcast sign-off
+        m = pattern.search(tail)
+        if m:
+            return canonical_publisher(m.group("pub"))
     return None
 
 
 def reporters_in_text(text: str) -> list[str]:
     """Reporter names from datelines, byline brackets, sign-offs and closing bylines."""
     found: list[str] = []
-    for pattern, window in [(p, "head") for p in _HEAD_PATTERNS] + [(p, "tail") for p in _TAIL_PATTERNS]:
+    heads, tails = byline_patterns()
+    for pattern, window in [(p, "head") for p in heads] + [(p, "tail") for p in tails]:
         chunk = text[:600] if window == "head" else text[-800:]
         for m in pattern.finditer(chunk):
             for name in re.split(r"[\s·,]+", m.group("names")):
