@@ -18,7 +18,8 @@ _BYLINE = Table({"pattern": REGEX, "multiline": BOOL, "note": STR}, required=("p
 BOILERPLATE = Table({
     "strip": ListOf(_LINE_RULE),
     "drop": ListOf(_LINE_RULE),
-    "byline": Table({"head": ListOf(_BYLINE), "tail": ListOf(_BYLINE)}, required=("head", "tail")),
+    "byline": Table({"head": ListOf(_BYLINE), "tail": ListOf(_BYLINE), "places": STRS, "not_names": STRS},
+                    required=("head", "tail", "places", "not_names")),
     "summary": Table({"drop": Table(rest=REGEX), "strip_prefix": REGEXES, "inline_remove": REGEXES,
                       "complete_sentence": REGEX, "quote_spans": REGEX}, required=(
         "drop", "strip_prefix", "inline_remove", "complete_sentence", "quote_spans")),

@@ -42,10 +42,9 @@ def byline_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str
     return compiled(data["byline"]["head"]), signoffs + compiled(data["byline"]["tail"])
 
 
-_PLACES = {"서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "수원", "제주", "워싱턴", "뉴욕", "베이징",
-           "도쿄", "런던", "파리"}
-_NOT_NAMES = {"연합뉴스", "뉴시스", "기자", "사진", "영상", "서울", "제공", "취재", "입력", "수정", "이메일",
-              "최종수정", "댓글", "조회", "승인", "공유", "기사", "편집", "등록", "업데이트", "바로가기", "구독"}
+_BYLINE_WORDS = catalogue.load(BOILERPLATE)["byline"]
+_PLACES = frozenset(_BYLINE_WORDS["places"])
+_NOT_NAMES = frozenset(_BYLINE_WORDS["not_names"])
 
 
 def host_of(url: str | None) -> str | None:
