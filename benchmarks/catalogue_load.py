@@ -27,7 +27,8 @@ def main() -> None:
             catalogue.validate_text(name, text)
     total_ms = (time.perf_counter() - start) * 1000 / rounds
     print(f"files: {len(names)}, {sum(map(len, texts.values())) // 1024} KiB")
-    print(f"parse only: {parse_ms:.1f} ms; parse + validate: {total_ms:.1f} ms (validation {total_ms - parse_ms:.1f} ms)")
+    print(f"parse only: {parse_ms:.1f} ms; parse + validate: {total_ms:.1f} ms "
+          f"(validation {total_ms - parse_ms:.1f} ms)")
 
 
 if __name__ == "__main__":

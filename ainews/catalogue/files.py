@@ -54,7 +54,7 @@ SITE_RULE = Table({
 
 OUTLETS = Table({"outlet": ListOf(Table({
     "name": STR, "hosts": STRS, "aliases": STRS, "weight": NUM, "portal": BOOL, "syndicates": STRS,
-    "aggregator": BOOL, "copy_hosts": STRS,
+    "aggregator": BOOL, "copy_hosts": STRS, "labels": STRS,
 }, required=("name",))), "default_weight": NUM}, required=("outlet",))
 
 _TERMS_ITEM = Table({"name": STR, "emoji": STR, "terms": NUM_MAP}, required=("name",))

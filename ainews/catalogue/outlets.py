@@ -84,6 +84,12 @@ def syndications() -> tuple[Syndication, ...]:
 
 
 @cache
+def portal_labels() -> tuple[str, ...]:
+    """What portals append to an outlet's name ("디지털타임스 | 네이버"), in file order."""
+    return tuple(label for o in _outlets() if o.get("portal") for label in o.get("labels", []))
+
+
+@cache
 def weights() -> dict[str, float]:
     """Outlet name or spelling → ranking weight (outlets with a `weight`)."""
     out: dict[str, float] = {}

@@ -78,11 +78,16 @@ def publisher_for_host(host: str | None) -> str | None:
     return table[max(best, key=len)] if best else None
 
 
+@cache
+def _portal_suffix() -> re.Pattern[str]:
+    return re.compile(r"\s*\|\s*(?:" + "|".join(map(re.escape, outlets.portal_labels())) + r")\s*")
+
+
 def canonical_publisher(name: str | None) -> str | None:
     """Map a raw outlet label ("디지털타임스 | 네이버", "공감언론 뉴시스통신사") to its table name."""
     if not name:
         return None
-    name = re.sub(r"\s*\|\s*(?:네이버|다음|네이버 스포츠|NAVER)\s*", " ", name).strip(" |·-")
+    name = _portal_suffix().sub(" ", name).strip(" |·-")
     name = re.sub(r"^(?:Copyright\s*)?(?:[ⓒ©]|\(c\))\s*", "", name, flags=re.I).strip()
     parts = [p.strip() for p in re.split(r"\s*\|\s*", name) if p.strip()]
     aliases = outlets.aliases()

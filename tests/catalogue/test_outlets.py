@@ -45,3 +45,9 @@ def test_copies_and_weights_for_ranking() -> None:
 def test_the_portal_flag_comes_from_the_site_rule_files() -> None:
     portals = {rule.name for rule in site_rules() if rule.portal}
     assert portals == {"naver", "daum"}
+
+
+def test_portal_labels_are_cut_off_outlet_names() -> None:
+    assert outlets.portal_labels()[:3] == ("네이버", "네이버 스포츠", "NAVER")
+    assert meta.canonical_publisher("디지털타임스 | 네이버") == "디지털타임스"
+    assert meta.canonical_publisher("ZDNet Korea | 다음") == "지디넷코리아"
