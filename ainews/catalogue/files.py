@@ -76,7 +76,7 @@ TAXONOMY = Table({
         "lead_chars", "body_chars", "max_join", "role_words", "role_weight", "comparison_words", "comparison_weight")),
 }, required=("relevance", "categories", "topics"))
 
-COMPANIES = Table({"orgs": ListOf(Table({
+COMPANIES = Table({"search_aliases": ListOf(STRS), "orgs": ListOf(Table({
     "name": STR, "aliases": STRS, "kind": STR, "ai": NUM, "parent": STR, "strict": BOOL, "display": STR,
 }, required=("name",)))})
 
