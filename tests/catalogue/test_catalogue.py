@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from ainews import catalogue
 from ainews.catalogue import CatalogueError
-from ainews.catalogue.files import SCHEMAS
+from ainews.catalogue.files import SCHEMAS, SITE_RULE
+from ainews.catalogue.schema import check
 from ainews.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,3 +154,22 @@ def test_random_bytes_only_raise_the_catalogue_error(blob: bytes) -> None:
         catalogue.validate_text("data/taxonomy.toml", blob)
     except CatalogueError as exc:
         assert str(exc).startswith("ainews/data/taxonomy.toml: ")
+
+
+SCALARS = st.one_of(st.text(max_size=8), st.integers(), st.floats(allow_nan=False), st.booleans())
+KEYS = st.sampled_from(["pattern", "kind", "name", "hosts", "match", "drop", "outlet", "relevance", "bias", "item",
+                        "terms", "x", "AI", "max_len", "flags", "byline", "head"])
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                      st.dictionaries(KEYS, inner, max_size=5)), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(sorted(SCHEMAS) + ["extract/sites/naver.toml"]),
+       data=st.dictionaries(KEYS, VALUES, max_size=6))
+def test_any_structure_is_accepted_or_refused_with_the_catalogue_error(name: str, data: dict) -> None:
+    """What a TOML file can hold, of any shape, against every schema: the checker never crashes."""
+    spec = SCHEMAS.get(name, SITE_RULE)
+    try:
+        check(data, spec, f"ainews/{name}")
+    except CatalogueError as exc:
+        assert str(exc).startswith(f"ainews/{name}: ")
