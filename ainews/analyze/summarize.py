@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import copy
+import functools
 import hashlib
 import json
 import logging
@@ -61,18 +62,26 @@ class Summary:
 # Line rules live with the extractor's in extract/sites/boilerplate.toml [summary]: whole lines that
 # are never prose (captions, credits, copyright, TV-script markers, share-bar junk), byline prefixes,
 # inline credits, what a complete sentence ends with, quoted spans.
-_RULES = catalogue.load("extract/sites/boilerplate.toml")["summary"]
-DROP_LINE_PATTERNS: dict[str, str] = dict(_RULES["drop"])
-STRIP_PREFIX_PATTERNS: tuple[str, ...] = tuple(_RULES["strip_prefix"])
-INLINE_REMOVE_PATTERNS: tuple[str, ...] = tuple(_RULES["inline_remove"])
-COMPLETE_SENTENCE: str = _RULES["complete_sentence"]
-QUOTE_SPANS: str = _RULES["quote_spans"]
+@dataclass(frozen=True, slots=True)
+class LineRules:
+    drop: tuple[tuple[str, re.Pattern[str]], ...]  # (name, case-insensitive pattern), in order
+    prefix: tuple[re.Pattern[str], ...]
+    inline: tuple[re.Pattern[str], ...]
+    complete: re.Pattern[str]
+    quotes: re.Pattern[str]
 
-_DROP = [(name, re.compile(p, re.I)) for name, p in DROP_LINE_PATTERNS.items()]
-_PREFIX = [re.compile(p) for p in STRIP_PREFIX_PATTERNS]
-_INLINE = [re.compile(p) for p in INLINE_REMOVE_PATTERNS]
-_COMPLETE = re.compile(COMPLETE_SENTENCE)
-_QUOTES = re.compile(QUOTE_SPANS)
+
+@functools.cache
+def line_rules() -> LineRules:
+    data = catalogue.load("extract/sites/boilerplate.toml")["summary"]
+    return LineRules(
+        drop=tuple((name, re.compile(p, re.I)) for name, p in data["drop"].items()),
+        prefix=tuple(re.compile(p) for p in data["strip_prefix"]),
+        inline=tuple(re.compile(p) for p in data["inline_remove"]),
+        complete=re.compile(data["complete_sentence"]),
+        quotes=re.compile(data["quote_spans"]),
+    )
+
 _HANGUL = re.compile(r"[가-힣]")
 _PARTICLE_START = re.compile(r"^(?:은|는|을|를|의|와|과|로|으로|에서|에게|가)\s")
 _TAIL_AFTER_END = re.compile(r"^(.*[.!?][\"'”’]?)\s+(\S[^.!?]*)$", re.S)
@@ -104,7 +113,7 @@ class Candidate:
 
 def junk_reason(line: str) -> str | None:
     """Why a line is not article prose (caption, byline, boilerplate...), or None."""
-    for name, pattern in _DROP:
+    for name, pattern in line_rules().drop:
         if pattern.search(line):
             return name
     return None
@@ -112,15 +121,15 @@ def junk_reason(line: str) -> str | None:
 
 def clean_line(line: str) -> str:
     for _ in range(2):  # "(서울=연합뉴스) 홍길동 기자 = " needs two prefixes removed
-        for pattern in _PREFIX:
+        for pattern in line_rules().prefix:
             line = pattern.sub("", line, count=1)
-    for pattern in _INLINE:
+    for pattern in line_rules().inline:
         line = pattern.sub("", line)
     return re.sub(r"\s{2,}", " ", line).strip()
 
 
 def quote_ratio(text: str) -> float:
-    quoted = sum(len(m.group()) for m in _QUOTES.finditer(text))
+    quoted = sum(len(m.group()) for m in line_rules().quotes.finditer(text))
     return quoted / max(1, len(text))
 
 
@@ -149,7 +158,7 @@ def _repair_splits(sentences: list[str]) -> list[str]:
 def _is_prose(sentence: str) -> bool:
     return (
         MIN_CHARS <= len(sentence) <= MAX_CHARS
-        and bool(_COMPLETE.search(sentence))
+        and bool(line_rules().complete.search(sentence))
         and len(_HANGUL.findall(sentence)) >= 8
         and junk_reason(sentence) is None
         and quote_ratio(sentence) < 0.85

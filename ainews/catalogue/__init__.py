@@ -14,10 +14,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ainews.catalogue.files import SCHEMAS, SITE_RULE, SITES_DIR
+from ainews.catalogue.files import CHECKS, SCHEMAS, SITE_RULE, SITES_DIR
 from ainews.catalogue.schema import CatalogueError, Spec, check
 
-__all__ = ["CatalogueError", "bundled_names", "load", "parse", "site_rule_names", "validate_text"]
+__all__ = ["CatalogueError", "bundled_names", "check_all", "load", "parse", "site_rule_names", "validate_text"]
 
 
 def parse(text: str | bytes, origin: str, error: type[Exception] = CatalogueError) -> dict[str, Any]:
@@ -59,7 +59,16 @@ def validate_text(name: str, text: str | bytes) -> dict[str, Any]:
     origin = f"ainews/{name}"
     data = parse(text, origin)
     check(data, spec, origin)
+    if name in CHECKS:
+        CHECKS[name](data, origin)
     return data
+
+
+def check_all() -> None:
+    """Load every bundled file: the CLI calls this first, so a broken rule file stops a command before
+    any article is touched (and is one line on stderr, not an article marked failed)."""
+    for name in bundled_names():
+        load(name)
 
 
 @cache

@@ -6,7 +6,23 @@ Keys are paths inside the `ainews` package. Site rule files (`extract/sites/<sit
 
 from __future__ import annotations
 
-from ainews.catalogue.schema import BOOL, INT, NUM, REGEX, REGEXES, STR, STRS, ListOf, Spec, Table, one_of
+from collections.abc import Callable
+from typing import Any
+
+from ainews.catalogue.schema import (
+    BOOL,
+    INT,
+    NUM,
+    REGEX,
+    REGEXES,
+    STR,
+    STRS,
+    CatalogueError,
+    ListOf,
+    Spec,
+    Table,
+    one_of,
+)
 
 NUM_MAP = Table(rest=NUM)  # term → weight
 STR_MAP = Table(rest=STR)
@@ -90,6 +106,18 @@ SOURCES = Table({"source": ListOf(Table({
     "max_items": INT,
 }, required=("name", "url")))})
 
+def unique_outlets(data: dict[str, Any], origin: str) -> None:
+    """No name, spelling or host belongs to two outlets (what a schema cannot say)."""
+    seen: dict[tuple[str, str], str] = {}
+    for i, outlet in enumerate(data["outlet"], 1):
+        keys = [("name", outlet["name"])] + [("aliases", a) for a in outlet.get("aliases", [])]
+        keys += [("hosts", h.lower()) for h in outlet.get("hosts", [])]
+        for kind, value in keys:
+            other = seen.setdefault(("host" if kind == "hosts" else "name", value), outlet["name"])
+            if other != outlet["name"]:
+                raise CatalogueError(f"{origin}: [[outlet]] #{i} {kind}: '{value}' already belongs to '{other}'")
+
+
 SCHEMAS: dict[str, Spec] = {
     "extract/sites/boilerplate.toml": BOILERPLATE,
     "extract/sites/generic.toml": GENERIC,
@@ -100,4 +128,6 @@ SCHEMAS: dict[str, Spec] = {
     "data/feed_paths.toml": Table({"paths": STRS}, required=("paths",)),
     "data/sources.toml": SOURCES,
 }
+# Checks beyond the schema, run after it.
+CHECKS: dict[str, Callable[[dict[str, Any], str], None]] = {"data/outlets.toml": unique_outlets}
 SITES_DIR = "extract/sites"

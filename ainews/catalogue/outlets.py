@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ainews.catalogue import CatalogueError, load
+from ainews.catalogue import load
 
 FILE = "data/outlets.toml"
 
@@ -24,25 +24,8 @@ class Syndication:
     outlets: tuple[str, ...]  # registrable domains, or "*"
 
 
-@cache
 def _outlets() -> list[dict[str, Any]]:
-    return checked(load(FILE))
-
-
-def checked(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The entries of a loaded outlets file, after checking that no name, spelling or host belongs to
-    two outlets (the schema cannot say that)."""
-    entries: list[dict[str, Any]] = data["outlet"]
-    seen: dict[tuple[str, str], str] = {}
-    for i, outlet in enumerate(entries, 1):
-        keys = [("name", outlet["name"])] + [("aliases", a) for a in outlet.get("aliases", [])]
-        keys += [("hosts", h.lower()) for h in outlet.get("hosts", [])]
-        for kind, value in keys:
-            ns = "host" if kind == "hosts" else "name"
-            other = seen.setdefault((ns, value), outlet["name"])
-            if other != outlet["name"]:
-                raise CatalogueError(f"ainews/{FILE}: [[outlet]] #{i} {kind}: '{value}' already belongs to '{other}'")
-    return entries
+    return load(FILE)["outlet"]
 
 
 def _is_copy(outlet: dict[str, Any]) -> bool:

@@ -42,9 +42,16 @@ def byline_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str
     return compiled(data["byline"]["head"]), signoffs + compiled(data["byline"]["tail"])
 
 
-_BYLINE_WORDS = catalogue.load(BOILERPLATE)["byline"]
-_PLACES = frozenset(_BYLINE_WORDS["places"])
-_NOT_NAMES = frozenset(_BYLINE_WORDS["not_names"])
+@cache
+def _places() -> frozenset[str]:
+    """Dateline places, never an outlet ("[서울=…]")."""
+    return frozenset(catalogue.load(BOILERPLATE)["byline"]["places"])
+
+
+@cache
+def _not_names() -> frozenset[str]:
+    """Label words, never a reporter's name."""
+    return frozenset(catalogue.load(BOILERPLATE)["byline"]["not_names"])
 
 
 def host_of(url: str | None) -> str | None:
@@ -124,7 +131,7 @@ def publisher_in_text(text: str) -> str | None:
     heads, tails = byline_patterns()
     for pattern in heads:
         m = pattern.search(head)
-        if m and (pub := canonical_publisher(m.group("pub"))) and pub not in _PLACES:
+        if m and (pub := canonical_publisher(m.group("pub"))) and pub not in _places():
             return pub
     aliases = outlets.aliases()
     tail = text[-1500:]
@@ -149,7 +156,7 @@ def reporters_in_text(text: str) -> list[str]:
         chunk = text[:600] if window == "head" else text[-800:]
         for m in pattern.finditer(chunk):
             for name in re.split(r"[\s·,]+", m.group("names")):
-                if re.fullmatch(NAME, name) and name not in _NOT_NAMES and name not in found:
+                if re.fullmatch(NAME, name) and name not in _not_names() and name not in found:
                     found.append(name)
         if found:
             return found
@@ -166,7 +173,7 @@ def clean_reporter(label: str) -> list[str]:
     tokens = [t for t in re.split(r"[\s·,/]+", label) if t]
     if any(re.search(r"뉴스|방송|신문|일보|의$|쇼$", t) for t in tokens):
         return []
-    return [n for n in tokens if re.fullmatch(NAME, n) and n not in _NOT_NAMES]
+    return [n for n in tokens if re.fullmatch(NAME, n) and n not in _not_names()]
 
 
 def parse_date(value: str | None) -> tuple[datetime | None, bool]:
@@ -208,7 +215,7 @@ def date_at(text: str) -> tuple[datetime | None, bool]:
 
 def is_name(token: str) -> bool:
     """A Korean personal name token (2–4 syllables, not a label word)."""
-    return bool(re.fullmatch(NAME, token)) and token not in _NOT_NAMES
+    return bool(re.fullmatch(NAME, token)) and token not in _not_names()
 
 
 def plausible(dt: datetime) -> bool:

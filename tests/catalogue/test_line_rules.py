@@ -36,7 +36,7 @@ def test_metadata_bylines_come_from_the_rule_file() -> None:
 
 def test_summarizer_and_analysis_read_their_sections() -> None:
     data = catalogue.load("extract/sites/boilerplate.toml")
-    assert data["summary"]["drop"] == summarize.DROP_LINE_PATTERNS
+    assert [name for name, _ in summarize.line_rules().drop] == list(data["summary"]["drop"])
     assert summarize.junk_reason("MBC뉴스 김윤미입니다.") == "tv_signoff"
     assert summarize.clean_line("(서울=연합뉴스) 홍길동 기자 = 정부가 발표했다.") == "정부가 발표했다."
     assert "기사듣기중지" in lexicon().junk_lines
