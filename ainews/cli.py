@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ainews import cli_daily, cli_queue, cli_templates, pipeline
+from ainews import catalogue, cli_daily, cli_queue, cli_templates, pipeline
 from ainews.analyze import dates
 from ainews.collect.local import InputError
 from ainews.config import Settings, load_settings
@@ -99,6 +99,10 @@ def main(
     state.db, state.config = db, config
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
     install_log_filter()
+    try:
+        catalogue.check_all()  # a broken bundled rule file stops here, before any article is touched
+    except UserError as exc:
+        fail(str(exc))
 
 
 @app.command()

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ainews import catalogue
 from ainews.errors import UserError
 
 DEFAULT_CONFIG_PATH = Path("~/.config/ainews/config.toml")
@@ -232,10 +232,7 @@ def load_settings(path: str | Path | None = None, db: str | None = None) -> Sett
     candidate = path or os.environ.get("AINEWS_CONFIG") or DEFAULT_CONFIG_PATH
     file = Path(candidate).expanduser()
     if file.is_file():
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{file}: not valid TOML ({exc})") from exc
+        data = catalogue.parse(file.read_bytes(), str(file), ConfigError)
         _merge(settings, data, str(file))
     elif path:
         raise ConfigError(f"{file}: config file not found")

@@ -10,7 +10,8 @@
     │   ├── InitError           init.py: `init` would overwrite files
     │   ├── QueueUnavailable    worker.py: the task queue needs PostgreSQL
     │   ├── FetchError          collect/http.py: a URL that could not be fetched (RobotsDisallowed)
-    │   └── RunLocked           store/db.py: another run holds the store
+    │   ├── RunLocked           store/db.py: another run holds the store
+    │   └── CatalogueError      catalogue/: a bundled rule or data file that does not fit its schema
     ├── DeliveryError           publish/deliver.py: a channel refused the digest (recorded, retried next run)
     └── LlmError                analyze/llm.py: the LLM endpoint failed (the extractive summary is used)
 

@@ -5,7 +5,7 @@ Two decisions, used by extraction, the store and the publishers:
   `page_reference` here adds local file paths for pages handed over as files.
 - `trusted_canonical`: a page's canonical URL (`<link rel=canonical>`, `og:url`) becomes the
   article's identity only when it is on the page's own registrable domain, or when the page's
-  host is a syndicator in `data/syndication.toml` (a portal that reposts outlets' articles).
+  host is a syndicator in `data/outlets.toml` (`syndicates`) (a portal that reposts outlets' articles).
   Otherwise any site could name another site's article as its canonical and overwrite that row.
 
 Registrable domains come from the Public Suffix List that the `publicsuffixlist` package ships
@@ -18,13 +18,12 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from publicsuffixlist import PublicSuffixList
 
+from ainews.catalogue import outlets
 from ainews.text.urls import clean_web_url, hostname
 
 log = logging.getLogger(__name__)
@@ -100,10 +99,7 @@ class Syndicator:
 
 @lru_cache(maxsize=1)
 def syndicators() -> tuple[Syndicator, ...]:
-    text = resources.files("ainews.data").joinpath("syndication.toml").read_text(encoding="utf-8")
-    return tuple(Syndicator(name=s["name"], hosts=tuple(h.lower() for h in s["hosts"]),
-                            outlets=tuple(o.lower() for o in s["outlets"]))
-                 for s in tomllib.loads(text).get("syndicator", []))
+    return tuple(Syndicator(name=s.name, hosts=s.hosts, outlets=s.outlets) for s in outlets.syndications())
 
 
 def _syndicates(page_host: str, canonical_host: str) -> bool:

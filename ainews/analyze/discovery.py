@@ -10,11 +10,10 @@ as one.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from ainews import catalogue
 from ainews.analyze.features import Doc
 from ainews.analyze.lexicon import lexicon, norm_key
 
@@ -38,7 +37,7 @@ class Rules:
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    data = tomllib.loads(resources.files("ainews.data").joinpath("discovery.toml").read_text(encoding="utf-8"))
+    data = catalogue.load("data/discovery.toml")
     return Rules(
         patterns=tuple(Pattern(re.compile(p["regex"]), float(p.get("weight", 1.0)), bool(p.get("proper", False)))
                        for p in data["pattern"]),

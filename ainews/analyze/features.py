@@ -13,27 +13,38 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ainews import catalogue
 from ainews.analyze import korean
 from ainews.analyze.lexicon import MAX_KEY_CHARS, Lexicon, lexicon, norm_key
 from ainews.models import Article
 
-LEAD_CHARS = 400
-BODY_CHARS = 3000
-MAX_JOIN = 6
 # Articles per Kiwi call: the morphemes of one chunk are turned into counters and dropped before the
 # next, so memory stays flat however many articles a run holds (20k articles at once held ~2 GB).
 CHUNK_ARTICLES = 500
-# An organisation directly followed by a role word is a person's employer ("테슬라 CEO 일론 머스크"):
-# it counts for less, because the organisation itself is not necessarily acting.
-ROLE_WORDS = frozenset(norm_key(w) for w in (
-    "CEO", "CTO", "CSO", "CFO", "GIO", "회장", "부회장", "사장", "부사장", "대표", "대표이사", "최고경영자", "의장",
-    "창업자", "공동창업자", "창업주", "총괄", "책임자", "본부장", "전무", "상무", "수석", "센터장", "소장",
-    "원장", "총장",
-    "교수", "장관", "차관", "위원장", "부위원장", "의원", "대변인", "관계자", "연구원"))
-ROLE_WEIGHT = 0.35
-# "오픈AI보다 작은", "구글처럼": a comparison mentions an organisation in passing.
-COMPARISON_WORDS = frozenset({"보다", "처럼", "대비", "만큼"})
-COMPARISON_WEIGHT = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Zone sizes and mention weights (taxonomy.toml [features], documented there). An organisation
+    followed by a role word is a person's employer; one before a comparison word is mentioned in
+    passing: both count for less."""
+
+    lead_chars: int
+    body_chars: int
+    max_join: int
+    role_words: frozenset[str]
+    role_weight: float
+    comparison_words: frozenset[str]
+    comparison_weight: float
+
+
+@lru_cache(maxsize=1)
+def params() -> Params:
+    p = catalogue.load("data/taxonomy.toml")["features"]
+    return Params(int(p["lead_chars"]), int(p["body_chars"]), int(p["max_join"]),
+                  frozenset(norm_key(w) for w in p["role_words"]), float(p["role_weight"]),
+                  frozenset(p["comparison_words"]), float(p["comparison_weight"]))
+
 
 # Tags that end a matchable span: particles, endings, sentence punctuation, brackets, quotes.
 _BARRIER_PREFIXES = ("J", "E", "SF", "SS", "SE", "W_", "UN", "Z")
@@ -83,24 +94,25 @@ def clean_text(text: str, junk: frozenset[str] = frozenset()) -> str:
 
 
 def zone_texts(article: Article, junk: frozenset[str]) -> tuple[str, str, str, str]:
-    """(title, subtitles, lead, body): the lead is the first paragraphs up to about LEAD_CHARS."""
+    """(title, subtitles, lead, body): the lead is the first paragraphs up to about `lead_chars`."""
+    lead_chars, body_chars = params().lead_chars, params().body_chars
     body = clean_text(article.body or "", junk)
     if article.title and body.startswith(article.title.strip()):
         body = body[len(article.title.strip()):].lstrip()
     lead_parts: list[str] = []
     size = 0
     paragraphs = body.split("\n")
-    while paragraphs and size < LEAD_CHARS:
+    while paragraphs and size < lead_chars:
         part = paragraphs.pop(0)
         lead_parts.append(part)
         size += len(part)
     lead = "\n".join(lead_parts)
-    if len(lead) > LEAD_CHARS * 2:
-        cut = lead.rfind(" ", 0, LEAD_CHARS * 2)
-        cut = cut if cut > 0 else LEAD_CHARS * 2
+    if len(lead) > lead_chars * 2:
+        cut = lead.rfind(" ", 0, lead_chars * 2)
+        cut = cut if cut > 0 else lead_chars * 2
         paragraphs.insert(0, lead[cut:])
         lead = lead[:cut]
-    rest = "\n".join(paragraphs)[:BODY_CHARS]
+    rest = "\n".join(paragraphs)[:body_chars]
     subtitles = "\n".join(clean_text(s, junk) for s in article.subtitles or [])
     return (clean_text(article.title or "", junk), subtitles, lead, rest)
 
@@ -116,13 +128,14 @@ def token_key(form: str, tag: str) -> str | None:
 def _match_zone(doc: Doc, tokens: list[tuple[str, str]], forms: list[str | None], zone: int, lex: Lexicon) -> None:
     """Record term hits (overlapping) and organisation hits (longest, non-overlapping)."""
     prefixes = lex.prefixes
+    p = params()
     skip_until = -1
     for i, first in enumerate(forms):
         if not first or first not in prefixes:
             continue
         key = ""
         best_org: tuple[int, str] | None = None
-        for j in range(i, min(len(forms), i + MAX_JOIN)):
+        for j in range(i, min(len(forms), i + p.max_join)):
             part = forms[j]
             if part is None:
                 break
@@ -136,10 +149,10 @@ def _match_zone(doc: Doc, tokens: list[tuple[str, str]], forms: list[str | None]
                 best_org = (j, org)
         if best_org and i > skip_until:
             j, org = best_org
-            role = j + 1 < len(forms) and forms[j + 1] in ROLE_WORDS
-            passing = j + 1 < len(tokens) and tokens[j + 1][0] in COMPARISON_WORDS
+            role = j + 1 < len(forms) and forms[j + 1] in p.role_words
+            passing = j + 1 < len(tokens) and tokens[j + 1][0] in p.comparison_words
             doc.org_hits.setdefault(org, [0.0, 0.0, 0.0, 0.0])[zone] += (
-                ROLE_WEIGHT if role else COMPARISON_WEIGHT if passing else 1.0)
+                p.role_weight if role else p.comparison_weight if passing else 1.0)
             doc.org_first.setdefault(org, zone * 100000 + i)
             skip_until = j
 

@@ -1,4 +1,5 @@
-"""Vocabulary as data: taxonomy.toml and companies.toml loaded once, keyed for morpheme matching.
+"""Vocabulary as data: taxonomy.toml and companies.toml (and the [junk] lines of boilerplate.toml)
+loaded once, keyed for morpheme matching.
 
 A term's key is its text lower-cased with spaces and joining punctuation removed ("생성형 AI" →
 "생성형ai"). Documents are matched by concatenating consecutive Kiwi morphemes (see features.py), so
@@ -9,14 +10,15 @@ a key only matches on morpheme boundaries: "오픈AI가" contains "오픈ai", "�
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from ainews import catalogue
 
 _DROP = re.compile(r"[\s·\-_.,:;/'\"’‘“”()\[\]&+!?]+")
 MAX_KEY_CHARS = 32
+BOILERPLATE = "extract/sites/boilerplate.toml"  # the one file of line rules ([junk])
 
 
 def norm_key(text: str) -> str:
@@ -66,8 +68,7 @@ class Lexicon:
 
 
 def _read(name: str) -> dict[str, Any]:
-    data = resources.files("ainews.data").joinpath(name).read_text(encoding="utf-8")
-    return tomllib.loads(data)
+    return catalogue.load(f"data/{name}")
 
 
 def _keyed(terms: dict[str, float]) -> dict[str, float]:
@@ -123,7 +124,7 @@ def lexicon() -> Lexicon:
         topic_max=int(tax["topics"].get("max_tags", 4)),
         orgs=orgs,
         org_keys=org_keys,
-        junk_lines=frozenset(line.strip() for line in tax.get("junk", {}).get("lines", [])),
+        junk_lines=frozenset(line.strip() for line in catalogue.load(BOILERPLATE)["junk"]["lines"]),
     )
     keys: set[str] = set(lex.positive) | set(lex.negative) | lex.avian
     for cat in (*lex.categories, *lex.topics):

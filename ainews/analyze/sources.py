@@ -1,23 +1,14 @@
-"""Outlet knowledge from taxonomy.toml [sources]: aggregator hosts and ranking weights."""
+"""Outlet knowledge for ranking (data/outlets.toml): which copies are aggregated, and outlet weights."""
 
 from __future__ import annotations
 
 import re
-import tomllib
-from functools import lru_cache
-from importlib import resources
-from typing import Any
 
+from ainews.catalogue import outlets
 from ainews.models import Article
 from ainews.text.urls import hostname
 
 _SLUG = re.compile(r"%[eE][a-fA-F0-9]%[89abAB][a-fA-F0-9]%[89abAB][a-fA-F0-9]")
-
-
-@lru_cache(maxsize=1)
-def _sources() -> dict[str, Any]:
-    text = resources.files("ainews.data").joinpath("taxonomy.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text).get("sources", {})
 
 
 def is_aggregator(article: Article) -> bool:
@@ -32,10 +23,8 @@ def is_aggregator(article: Article) -> bool:
         return True
     if len(_SLUG.findall(url)) >= 6:
         return True
-    return any(host == h or host.endswith("." + h) for h in _sources().get("aggregator_hosts", []))
+    return any(host == h or host.endswith("." + h) for h in outlets.copy_hosts())
 
 
 def source_weight(article: Article) -> float:
-    data = _sources()
-    weights: dict[str, float] = data.get("weights", {})
-    return float(weights.get(article.publisher or "", data.get("default_weight", 1.0)))
+    return outlets.weights().get(article.publisher or "", outlets.default_weight())

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import copy
+import functools
 import hashlib
 import json
 import logging
@@ -29,6 +30,7 @@ from collections.abc import Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ainews import catalogue
 from ainews.analyze import korean
 from ainews.analyze.llm import (
     PROMPT_VERSION,
@@ -44,7 +46,7 @@ from ainews.config import Settings
 from ainews.errors import UserError
 from ainews.models import Article
 from ainews.store import Store
-from ainews.text.patterns import CLOSERS, HANGUL
+from ainews.text.patterns import HANGUL
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -58,45 +60,29 @@ class Summary:
 
 # --- rules as data -------------------------------------------------------------------------------
 
-# Whole lines (paragraphs) that are never article prose: photo captions and credits, copyright and
-# subscription notices, TV-script markers, related-article and share-bar junk.
-DROP_LINE_PATTERNS: dict[str, str] = {
-    "photo": r"\[\s*사진|\(\s*사진|/\s*사진|사진\s*=|사진\s*제공|자료사진|\[\s*(?:인포)?그래픽|/\s*그래픽"
-             r"|제공\s*\]|DB\s*금지|photo@|\[\s*영상\s*\]|캡처\s*\]",
-    "credit_tail": r"[.다]\s*/\s*[\w.&·\- ]{1,25}(?:\s*제공)?\s*$",
-    "datestamp_tail": r"\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?(?:\s+\S+@\S+)?\s*$",
-    "copyright": r"저작권자|ⓒ|©|Copyright|무단\s*전재|재배포\s*금지|AI\s*학습\s*및\s*활용",
-    "promo": r"^\s*[▶▷☞►※]|관련\s*기사|많이\s*본|기사\s*제보|제보는|구독하기|앱\s*다운|다른\s*기사|바로\s*가기"
-             r"|기자의\s*다른|공유하기|좋아요|글자\s*크기|기사\s*원문|뉴스\s*레터",
-    "email_only": r"^\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*$",
-    "tv_marker": r"^\s*◀.*▶\s*$|^\s*\[[^\]]{1,40}\]\s*$|영상\s*취재|영상\s*편집|촬영\s*기자|그래픽\s*:",
-    "tv_signoff": r"^\s*\S{1,10}(?:뉴스|방송)\s*\S{2,5}입니다\.?\s*$|기자가\s*(?:취재|보도)했습니다"
-                  r"|제보를\s*기다립니다",
-    "dateline": r"^\s*(?:date\s+)?\d{4}-\d{2}-\d{2}\s*$|^\s*(?:입력|수정|승인|등록)\s*:?\s*\d{4}[.-]",
-}
-# Prefixes removed from the start of a line: datelines and bylines, bullets.
-STRIP_PREFIX_PATTERNS: tuple[str, ...] = (
-    r"^\s*date\s+\d{4}-\d{2}-\d{2}\s*",
-    r"^\s*\[[^\]]{0,50}?(?:=|기자|특파원|뉴스|일보|경제|닷컴|타임스|미디어|신문|방송)[^\]]{0,50}\]\s*",
-    r"^\s*\([^)]{0,30}?=[^)]{0,30}\)\s*",
-    r"^\s*【[^】]{1,60}】\s*",
-    r"^\s*\|[^|]{1,50}\|\s*",
-    r"^\s*(?:[가-힣]{2,4}[ ,·]*){1,5}(?:선임|수석|인턴|객원)?(?:기자|특파원|통신원)\s*=\s*",
-    r"^\s*[#■◆◇▲△○●◎□\-–—·*]+\s*",
-)
-# Fragments removed anywhere in a sentence: inline photo credits, stock codes.
-INLINE_REMOVE_PATTERNS: tuple[str, ...] = (
-    r"\(\s*사진\s*=[^)]*\)", r"\[\s*사진\s*=[^\]]*\]", r"/\s*사진\s*=\s*\S+", r"\[\d{6}\]",
-)
-# A sentence is complete when it ends in terminal punctuation or a final ending, quotes allowed.
-COMPLETE_SENTENCE = r"(?:[.!?。]|[다요죠])" + CLOSERS + r"\s*$"
-QUOTE_SPANS = r"[\"“][^\"”]*[\"”]|[‘'][^’']*[’']|「[^」]*」"
+# Line rules live with the extractor's in extract/sites/boilerplate.toml [summary]: whole lines that
+# are never prose (captions, credits, copyright, TV-script markers, share-bar junk), byline prefixes,
+# inline credits, what a complete sentence ends with, quoted spans.
+@dataclass(frozen=True, slots=True)
+class LineRules:
+    drop: tuple[tuple[str, re.Pattern[str]], ...]  # (name, case-insensitive pattern), in order
+    prefix: tuple[re.Pattern[str], ...]
+    inline: tuple[re.Pattern[str], ...]
+    complete: re.Pattern[str]
+    quotes: re.Pattern[str]
 
-_DROP = [(name, re.compile(p, re.I)) for name, p in DROP_LINE_PATTERNS.items()]
-_PREFIX = [re.compile(p) for p in STRIP_PREFIX_PATTERNS]
-_INLINE = [re.compile(p) for p in INLINE_REMOVE_PATTERNS]
-_COMPLETE = re.compile(COMPLETE_SENTENCE)
-_QUOTES = re.compile(QUOTE_SPANS)
+
+@functools.cache
+def line_rules() -> LineRules:
+    data = catalogue.load("extract/sites/boilerplate.toml")["summary"]
+    return LineRules(
+        drop=tuple((name, re.compile(p, re.I)) for name, p in data["drop"].items()),
+        prefix=tuple(re.compile(p) for p in data["strip_prefix"]),
+        inline=tuple(re.compile(p) for p in data["inline_remove"]),
+        complete=re.compile(data["complete_sentence"]),
+        quotes=re.compile(data["quote_spans"]),
+    )
+
 _PARTICLE_START = re.compile(r"^(?:은|는|을|를|의|와|과|로|으로|에서|에게|가)\s")
 _TAIL_AFTER_END = re.compile(r"^(.*[.!?][\"'”’]?)\s+(\S[^.!?]*)$", re.S)
 
@@ -127,7 +113,7 @@ class Candidate:
 
 def junk_reason(line: str) -> str | None:
     """Why a line is not article prose (caption, byline, boilerplate...), or None."""
-    for name, pattern in _DROP:
+    for name, pattern in line_rules().drop:
         if pattern.search(line):
             return name
     return None
@@ -135,15 +121,15 @@ def junk_reason(line: str) -> str | None:
 
 def clean_line(line: str) -> str:
     for _ in range(2):  # "(서울=연합뉴스) 홍길동 기자 = " needs two prefixes removed
-        for pattern in _PREFIX:
+        for pattern in line_rules().prefix:
             line = pattern.sub("", line, count=1)
-    for pattern in _INLINE:
+    for pattern in line_rules().inline:
         line = pattern.sub("", line)
     return re.sub(r"\s{2,}", " ", line).strip()
 
 
 def quote_ratio(text: str) -> float:
-    quoted = sum(len(m.group()) for m in _QUOTES.finditer(text))
+    quoted = sum(len(m.group()) for m in line_rules().quotes.finditer(text))
     return quoted / max(1, len(text))
 
 
@@ -172,7 +158,7 @@ def _repair_splits(sentences: list[str]) -> list[str]:
 def _is_prose(sentence: str) -> bool:
     return (
         MIN_CHARS <= len(sentence) <= MAX_CHARS
-        and bool(_COMPLETE.search(sentence))
+        and bool(line_rules().complete.search(sentence))
         and len(HANGUL.findall(sentence)) >= 8
         and junk_reason(sentence) is None
         and quote_ratio(sentence) < 0.85

@@ -6,21 +6,19 @@ Fetching goes through the project's polite Fetcher (robots.txt, private-address 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from ainews import catalogue
 from ainews.collect.feeds import FeedResult, parse_feed
 from ainews.collect.http import Fetcher, FetchError
 from ainews.config import Settings
 from ainews.errors import UserError
 from ainews.models import RawPage
 
-FEED_PATHS = Path(__file__).resolve().parent.parent / "data" / "feed_paths.toml"
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
               "text/xml")
 
@@ -43,8 +41,7 @@ class Discovered:
 
 @cache
 def common_paths() -> tuple[str, ...]:
-    data = tomllib.loads(FEED_PATHS.read_text(encoding="utf-8"))
-    return tuple(data["paths"])
+    return tuple(catalogue.load("data/feed_paths.toml")["paths"])
 
 
 def as_feed(page: RawPage) -> FeedResult | None:

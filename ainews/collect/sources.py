@@ -7,12 +7,12 @@ The user's file adds sources and can switch bundled ones off by name with `enabl
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ainews import catalogue
 from ainews.errors import UserError
 
 if TYPE_CHECKING:
@@ -84,10 +84,7 @@ def _read_file(file: Path) -> list[dict[str, Any]]:
     """Parse and type-check a sources file's entries (completeness is checked when building)."""
     if not file.is_file():
         raise SourceError(f"{file}: sources file not found")
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{file}: not valid TOML ({exc})") from exc
+    data = catalogue.parse(file.read_bytes(), str(file), SourceError)
     unknown = set(data) - {"source"}
     if unknown:
         raise SourceError(f"{file}: unknown top-level key(s) {sorted(unknown)}; use [[source]] tables")

@@ -8,17 +8,15 @@ short "caption title" lines that repeat the start of a dropped caption.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from ainews import catalogue
 from ainews.text.patterns import SENTENCE_END
 
-SITES = Path(__file__).with_name("sites")
 _EMAIL_END = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\s*[>)\]]?\s*$")
 _CAPTION_DATE = re.compile(r"\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*(?:\[[^\]]*\]\s*)?(?:[\w.+-]+@|$)")
 _SPACE = re.compile(r"[\s\u00a0\u200b\u3000\ufeff]+")
@@ -49,7 +47,7 @@ def held_out(*sites: str) -> Iterator[None]:
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
     """(strip rules, drop rules) in file order, with their site tags."""
-    data = tomllib.loads((SITES / "boilerplate.toml").read_text(encoding="utf-8"))
+    data = catalogue.load("extract/sites/boilerplate.toml")
 
     def build(items: list[dict]) -> tuple[Rule, ...]:
         out = []

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from datetime import datetime
 from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ainews import catalogue
 from ainews.extract import meta
-from ainews.extract.boilerplate import SITES
 from ainews.text.dates import date_at, label_pattern, parse_date, plausible
 
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
@@ -23,7 +22,7 @@ ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnews
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
-    return tomllib.loads((SITES / "generic.toml").read_text(encoding="utf-8"))
+    return catalogue.load("extract/sites/generic.toml")
 
 
 def _ld_objects(data: object) -> list[dict]:

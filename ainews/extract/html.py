@@ -333,7 +333,7 @@ def _fill_from_meta(parsed: Parsed, tree: LexborHTMLParser, metas: dict[str, str
             if names:
                 parsed.reporters = names
                 break
-    if not parsed.publisher and not (rule and rule.name in ("naver", "daum")):
+    if not parsed.publisher and not (rule and rule.portal):
         parsed.publisher = meta.canonical_publisher(metas.get("og:site_name")) if not meta.is_portal(host) else None
     if not parsed.publisher:
         parsed.publisher = meta.canonical_publisher(metas.get("og:article:author"))

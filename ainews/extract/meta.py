@@ -3,89 +3,86 @@
 Dates come in many Korean shapes (`2026.01.17 10:08`, `입력 2026-01-17 오전 10:08`,
 `2026. 1. 17.`, `20180516162312`, ISO); `ainews.text.dates` reads them (KST without zone) and
 `date_in_text` here finds the publication date among them. The outlet table is data
-(`sites/publishers.toml`) so a repost on a portal or a board is credited to the original outlet.
+(`data/outlets.toml`) so a repost on a portal or a board is credited to the original outlet.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 
-from ainews.extract.boilerplate import SITES
+from ainews import catalogue
+from ainews.catalogue import outlets
 from ainews.text.dates import find_dates, parse_date, plausible
 
 NAME = r"[가-힣]{2,4}"
-_NAMES = r"(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,6}?)"
-_ROLE = r"(?:선임|수석|객원)?(?:기자|특파원)"
-# Head patterns (datelines, byline brackets) are tried on the first 600 characters, tail patterns
-# (sign-offs, closing bylines) on the last 800; `pub` names the outlet where the pattern has one.
-_HEAD_PATTERNS = [
-    # [서울=뉴시스] 심지혜 기자 = / (서울=연합뉴스) 한상용 박형빈 오지은 기자 = / 【서울=뉴시스】이근홍 기자 =
-    re.compile(r"[\[(【][^\[\]()【】=]{1,15}=\s*(?P<pub>[^\[\]()【】]{1,25})[\])】]\s*" + _NAMES + r"\s*" + _ROLE
-               + r"\s*="),
-    # [서울=뉴시스 윤현성 기자]
-    re.compile(r"[\[(【][가-힣]{1,10}=\s*(?P<pub>[^\s\[\]=]{2,15})\s+" + _NAMES + r"\s*" + _ROLE + r"[\])】]"),
-    # [미디어펜=이승규 기자] / | 스마트에프엔 = 양대규 기자 | / [더팩트ㅣ장윤석 기자]
-    re.compile(r"[\[(|]\s*(?P<pub>[^\[\]=|ㅣ]{1,20}?)\s*[=ㅣ|]\s*" + _NAMES + r"\s*" + _ROLE + r"\s*[\])|]"),
-    # [조이뉴스24 이미영기자] / [딜사이트 박휴선 기자]
-    re.compile(r"\[(?P<pub>[^\[\]\s=]{2,15})\s+(?P<names>[가-힣]{2,4})\s*" + _ROLE + r"\]"),
-    # 시사위크=조윤찬 기자 / 투데이e코노믹 = 우혜정 기자 | / [소비자경제] 이동윤 기자 =
-    re.compile(r"^\s*\[?(?P<pub>[^\s=\[\]|]{2,15}?)\]?\s*=?\s*(?P<names>[가-힣]{2,4})\s*" + _ROLE + r"\s*[=|]",
-               re.M),
-    re.compile(r"^\s*(?P<pub>[^\s=\[\]|]{2,15})\s*=\s*(?P<names>[가-힣]{2,4})\s*" + _ROLE, re.M),
-]
-_TAIL_PATTERNS = [
-    # MBC뉴스 김윤미입니다. / 워싱턴에서 KBS 뉴스 김경수입니다.
-    re.compile(r"^\s*(?:[가-힣]{1,10}에서\s+)?(?P<pub>[A-Za-z가-힣]{2,8}?)\s?뉴스\s?(?P<names>[가-힣]{2,4})입니다\.?\s*$",
-               re.M),
-    # 홍정수 기자 hong@donga.com / 김광태 기자(ktkim@dt.co.kr) / <박홍두 기자 phd@kyunghyang.com>
-    re.compile(r"(?:^|[\s<])" + r"(?P<names>(?:[가-힣]{2,4}[\s·,]*){1,4}?)\s*" + _ROLE + r"\s*[(<]?\s*[\w.+-]+@[\w.-]+",
-               re.M),
-]
-_PLACES = {"서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "수원", "제주", "워싱턴", "뉴욕", "베이징",
-           "도쿄", "런던", "파리"}
-_NOT_NAMES = {"연합뉴스", "뉴시스", "기자", "사진", "영상", "서울", "제공", "취재", "입력", "수정", "이메일",
-              "최종수정", "댓글", "조회", "승인", "공유", "기사", "편집", "등록", "업데이트", "바로가기", "구독"}
+# Bylines (datelines, byline brackets, sign-offs, closing bylines) are data: boilerplate.toml [byline]
+# and the [[drop]] sign-off rule marked `byline = "tail"`. Head patterns are tried on the first 600
+# characters, tail patterns on the last 800; group `pub` names the outlet where the pattern has one.
+BOILERPLATE = "extract/sites/boilerplate.toml"
 
 
-@lru_cache(maxsize=1)
-def _publishers() -> dict:
-    return tomllib.loads((SITES / "publishers.toml").read_text(encoding="utf-8"))
+@cache
+def byline_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    """(head patterns, tail patterns) in file order."""
+    data = catalogue.load(BOILERPLATE)
+
+    def compiled(items: list[dict]) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(i["pattern"], re.M if i.get("multiline") else 0) for i in items)
+
+    signoffs = tuple(re.compile(r["pattern"], re.M) for r in data["drop"] if r.get("byline") == "tail")
+    return compiled(data["byline"]["head"]), signoffs + compiled(data["byline"]["tail"])
+
+
+@cache
+def _places() -> frozenset[str]:
+    """Dateline places, never an outlet ("[서울=…]")."""
+    return frozenset(catalogue.load(BOILERPLATE)["byline"]["places"])
+
+
+@cache
+def _not_names() -> frozenset[str]:
+    """Label words, never a reporter's name."""
+    return frozenset(catalogue.load(BOILERPLATE)["byline"]["not_names"])
 
 
 def is_portal(host: str | None) -> bool:
-    return bool(host) and any(host == p or host.endswith("." + p) for p in _publishers()["portals"])
+    return bool(host) and any(host == p or host.endswith("." + p) for p in outlets.portal_hosts())
 
 
 def publisher_aliases() -> set[str]:
     """Outlet names as written in bylines and titles (the alias table's values)."""
-    return set(_publishers()["aliases"].values())
+    return set(outlets.aliases().values())
 
 
 def known_publishers() -> set[str]:
     """Canonical outlet names of the table."""
-    return set(_publishers()["aliases"].values()) | set(_publishers()["hosts"].values())
+    return set(outlets.aliases().values()) | set(outlets.owned_hosts().values())
 
 
 def publisher_for_host(host: str | None) -> str | None:
     """Outlet that owns a host, by longest matching suffix in the table."""
     if not host or is_portal(host):
         return None
-    table: dict[str, str] = _publishers()["hosts"]
+    table = outlets.owned_hosts()
     best = [k for k in table if host == k or host.endswith("." + k)]
     return table[max(best, key=len)] if best else None
+
+
+@cache
+def _portal_suffix() -> re.Pattern[str]:
+    return re.compile(r"\s*\|\s*(?:" + "|".join(map(re.escape, outlets.portal_labels())) + r")\s*")
 
 
 def canonical_publisher(name: str | None) -> str | None:
     """Map a raw outlet label ("디지털타임스 | 네이버", "공감언론 뉴시스통신사") to its table name."""
     if not name:
         return None
-    name = re.sub(r"\s*\|\s*(?:네이버|다음|네이버 스포츠|NAVER)\s*", " ", name).strip(" |·-")
+    name = _portal_suffix().sub(" ", name).strip(" |·-")
     name = re.sub(r"^(?:Copyright\s*)?(?:[ⓒ©]|\(c\))\s*", "", name, flags=re.I).strip()
     parts = [p.strip() for p in re.split(r"\s*\|\s*", name) if p.strip()]
-    aliases: dict[str, str] = _publishers()["aliases"]
+    aliases = outlets.aliases()
     for part in parts or [name]:
         if part in aliases:
             return aliases[part]
@@ -103,7 +100,7 @@ def canonical_publisher(name: str | None) -> str | None:
 
 def credit_line(line: str) -> str | None:
     """Outlet credited by a bare closing line ("연합뉴스") or a trailing credit ("…말했다. 연합뉴스")."""
-    aliases: dict[str, str] = _publishers()["aliases"]
+    aliases = outlets.aliases()
     line = line.strip()
     if line in aliases:
         return aliases[line]
@@ -116,11 +113,12 @@ def credit_line(line: str) -> str | None:
 def publisher_in_text(text: str) -> str | None:
     """Outlet named by a dateline, byline bracket, copyright line or broadcast sign-off."""
     head = text[:600]
-    for pattern in _HEAD_PATTERNS:
+    heads, tails = byline_patterns()
+    for pattern in heads:
         m = pattern.search(head)
-        if m and (pub := canonical_publisher(m.group("pub"))) and pub not in _PLACES:
+        if m and (pub := canonical_publisher(m.group("pub"))) and pub not in _places():
             return pub
-    aliases: dict[str, str] = _publishers()["aliases"]
+    aliases = outlets.aliases()
     tail = text[-1500:]
     credit = re.compile(r"(?:Copyright|저작권자|[ⓒ©]|\(c\)|☞)\s*(?:\(c\)|[ⓒ©])?\s*(?P<pub>[^,.\n>]{2,30})", re.I)
     for m in credit.finditer(tail):
@@ -128,20 +126,22 @@ def publisher_in_text(text: str) -> str | None:
         for alias in sorted(aliases, key=len, reverse=True):
             if alias in label:
                 return aliases[alias]
-    m = _TAIL_PATTERNS[0].search(tail)
-    if m:
-        return canonical_publisher(m.group("pub"))
+    for pattern in (p for p in tails if "pub" in p.groupindex):  # the broadcast sign-off
+        m = pattern.search(tail)
+        if m:
+            return canonical_publisher(m.group("pub"))
     return None
 
 
 def reporters_in_text(text: str) -> list[str]:
     """Reporter names from datelines, byline brackets, sign-offs and closing bylines."""
     found: list[str] = []
-    for pattern, window in [(p, "head") for p in _HEAD_PATTERNS] + [(p, "tail") for p in _TAIL_PATTERNS]:
+    heads, tails = byline_patterns()
+    for pattern, window in [(p, "head") for p in heads] + [(p, "tail") for p in tails]:
         chunk = text[:600] if window == "head" else text[-800:]
         for m in pattern.finditer(chunk):
             for name in re.split(r"[\s·,]+", m.group("names")):
-                if re.fullmatch(NAME, name) and name not in _NOT_NAMES and name not in found:
+                if re.fullmatch(NAME, name) and name not in _not_names() and name not in found:
                     found.append(name)
         if found:
             return found
@@ -158,12 +158,12 @@ def clean_reporter(label: str) -> list[str]:
     tokens = [t for t in re.split(r"[\s·,/]+", label) if t]
     if any(re.search(r"뉴스|방송|신문|일보|의$|쇼$", t) for t in tokens):
         return []
-    return [n for n in tokens if re.fullmatch(NAME, n) and n not in _NOT_NAMES]
+    return [n for n in tokens if re.fullmatch(NAME, n) and n not in _not_names()]
 
 
 def is_name(token: str) -> bool:
     """A Korean personal name token (2–4 syllables, not a label word)."""
-    return bool(re.fullmatch(NAME, token)) and token not in _NOT_NAMES
+    return bool(re.fullmatch(NAME, token)) and token not in _not_names()
 
 
 def date_in_text(text: str, labelled_only: bool = False) -> datetime | None:

@@ -1,4 +1,4 @@
-"""Per-site extraction rules, loaded from `sites/*.toml` (files with a [match] table).
+"""Per-site extraction rules, loaded from `sites/*.toml` (files with a [match] table; catalogue).
 
 A rule matches a page by host suffix, by URL pattern, or by a marker element present in the DOM,
 so one file serves a whole CMS family (ND소프트's `articleView.html?idxno=` sites) on any host.
@@ -7,7 +7,6 @@ so one file serves a whole CMS family (ND소프트's `articleView.html?idxno=` s
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,7 +15,7 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ainews.extract.boilerplate import SITES
+from ainews import catalogue
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +25,7 @@ class SiteRule:
     url_patterns: tuple[re.Pattern[str], ...] = ()
     markers: tuple[str, ...] = ()
     publisher: str | None = None
+    portal: bool = False  # a portal's page: the publisher is the outlet it credits, never the portal
     select: dict[str, tuple[str, ...]] = field(default_factory=dict)
     json: dict[str, str] = field(default_factory=dict)
 
@@ -37,17 +37,16 @@ class SiteRule:
 def site_rules() -> tuple[SiteRule, ...]:
     """All site rules, in file-name order."""
     out = []
-    for path in sorted(SITES.glob("*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        if "match" not in data:
-            continue
+    for file in catalogue.site_rule_names():
+        data = catalogue.load(file)
         match = data["match"]
         out.append(SiteRule(
-            name=data.get("name", path.stem),
+            name=data.get("name", file.rsplit("/", 1)[-1].removesuffix(".toml")),
             hosts=tuple(match.get("hosts", [])),
             url_patterns=tuple(re.compile(p) for p in match.get("url_patterns", [])),
             markers=tuple(match.get("markers", [])),
             publisher=data.get("publisher"),
+            portal=bool(data.get("portal", False)),
             select={k: tuple(v) for k, v in data.get("select", {}).items()},
             json=dict(data.get("json", {})),
         ))

@@ -12,8 +12,9 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ainews import catalogue
 from ainews.extract import meta
-from ainews.extract.boilerplate import clean_paragraphs, drop_reason, normalize_line, rules, trim_tail
+from ainews.extract.boilerplate import clean_paragraphs, drop_reason, normalize_line, trim_tail
 from ainews.extract.html import Parsed, apply_credit, from_rule, node_lines
 from ainews.extract.rules import match_rule
 from ainews.text.dates import parse_date, parse_stamp
@@ -27,12 +28,7 @@ _DATE_ONLY = re.compile(r"^[\d\s:.\-/년월일()오전후AMP]+$")
 
 @lru_cache(maxsize=1)
 def _text_rules() -> dict:
-    import tomllib
-
-    from ainews.extract.boilerplate import SITES
-
-    rules()  # validate the file once
-    return tomllib.loads((SITES / "boilerplate.toml").read_text(encoding="utf-8"))["text"]
+    return catalogue.load("extract/sites/boilerplate.toml")["text"]
 
 
 def extract_text(text: str, url: str = "", entry_title: str | None = None) -> Parsed:
@@ -104,7 +100,7 @@ def _leaked_html(lines: list[str]) -> tuple[int, int, Parsed] | None:
     if sum(len(p) for p in parsed.paragraphs) < 100:
         return None
     parsed.title, parsed.published_at, parsed.method = "", None, "text+html"
-    if rule and rule.name in ("daum", "naver"):
+    if rule and rule.portal:
         parsed.publisher = None  # a portal fragment names the press in the dateline, not in metadata
     return start, end, parsed
 

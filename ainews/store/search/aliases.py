@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from functools import lru_cache
-from pathlib import Path
+
+from ainews import catalogue
 
 log = logging.getLogger("ainews.store.search")
-COMPANIES = Path(__file__).resolve().parents[2] / "data" / "companies.toml"
+COMPANIES = "data/companies.toml"
 
-# Product names and spellings not in companies.toml (which holds organisations).
-EXTRA_ALIASES: list[list[str]] = [
-    ["오픈AI", "OpenAI", "오픈 AI", "오픈에이아이"],
-    ["챗GPT", "ChatGPT", "챗 GPT"],
-    ["하이퍼클로바X", "HyperCLOVA X", "하이퍼클로바", "HyperCLOVA"],
-    ["엑사원", "EXAONE"],
-    ["제미나이", "Gemini"],
-    ["클로드", "Claude"],
-    ["라마", "Llama"],
-    ["독파모", "독자 AI 파운데이션 모델", "독자AI파운데이션모델"],
-    ["카카오", "Kakao"],
-    ["네이버", "NAVER", "Naver"],
-]
 
 
 def fold(value: str) -> str:
@@ -38,14 +25,15 @@ def tag_key(value: str) -> str:
 
 @lru_cache(maxsize=1)
 def alias_groups() -> tuple[tuple[str, ...], ...]:
-    """companies.toml organisations plus EXTRA_ALIASES; ambiguous organisations (`strict = true`,
-    e.g. ARM/암) are not expanded."""
-    groups: list[list[str]] = [list(g) for g in EXTRA_ALIASES]
+    """companies.toml `search_aliases` (products, spellings) plus its organisations; ambiguous
+    organisations (`strict = true`, e.g. ARM/암) are not expanded."""
     try:
-        orgs = tomllib.loads(COMPANIES.read_text(encoding="utf-8")).get("orgs", [])
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        log.warning("search aliases: %s unreadable (%s); using built-in aliases only", COMPANIES, exc)
-        orgs = []
+        data = catalogue.load(COMPANIES)
+    except catalogue.CatalogueError as exc:
+        log.warning("search aliases: %s unusable (%s); searching spellings as written", COMPANIES, exc)
+        data = {}
+    groups: list[list[str]] = [list(g) for g in data.get("search_aliases", [])]
+    orgs = data.get("orgs", [])
     for org in orgs:
         if isinstance(org, dict) and org.get("name") and not org.get("strict"):
             names = [str(org["name"]), *[str(a) for a in org.get("aliases", []) if len(fold(str(a))) >= 2]]
