@@ -31,7 +31,7 @@ def published(tmp_path: Path) -> tuple[Path, Store, Settings]:
     fill_store(store, DAYS)
     fill_hostile(store, DAYS[-1])
     out = tmp_path / "out"
-    pipeline.publish_all(store, settings, out, weekly=True)
+    pipeline.publish_all(store, settings, out, pipeline.PublishOptions(weekly=True))
     yield out, store, settings
     store.close()
 
@@ -170,7 +170,7 @@ def test_feed_descriptions_are_escaped_html(published: tuple[Path, Store, Settin
 def test_second_publish_is_byte_identical_and_incremental(published: tuple[Path, Store, Settings]) -> None:
     out, store, settings = published
     before = tree_bytes(out)
-    result = pipeline.publish_all(store, settings, out, weekly=True)
+    result = pipeline.publish_all(store, settings, out, pipeline.PublishOptions(weekly=True))
     assert result.written == []
     assert tree_bytes(out) == before
     # a new day: its files appear, old day pages are not rewritten
