@@ -23,6 +23,7 @@ from ainews.extract.quality import check_body
 from ainews.models import Article, Digest, RawPage, Story, is_web_url, now_kst
 from ainews.publish import markdown
 from ainews.publish.digest import build_digest, render_day
+from ainews.publish.records import PublishedDay
 from ainews.store import Store
 
 log = logging.getLogger(__name__)
@@ -252,7 +253,8 @@ class PublishResult:
                 "items": self.items, "excluded": self.excluded}
 
 
-def write_day_files(store: Store, settings: Settings, day: date, out_dir: Path, result: PublishResult) -> dict:
+def write_day_files(store: Store, settings: Settings, day: date, out_dir: Path,
+                    result: PublishResult) -> PublishedDay:
     """digests/YYYY/YYYY-MM-DD.md (seed-000 format with 오늘의 요약) and .json for one day."""
     from ainews.publish import jsonout
 
@@ -261,7 +263,7 @@ def write_day_files(store: Store, settings: Settings, day: date, out_dir: Path, 
     digests = out_dir / "digests"
     md_path, json_path = jsonout.day_md_path(digests, day), jsonout.day_json_path(digests, day)
     md_path.parent.mkdir(parents=True, exist_ok=True)
-    for path, content in ((md_path, text), (json_path, jsonout.dumps(data))):
+    for path, content in ((md_path, text), (json_path, jsonout.dumps(data.to_json()))):
         if write_if_changed(path, content):
             result.written.append(path)
     result.days.append(day)

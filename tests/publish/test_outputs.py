@@ -58,8 +58,10 @@ def test_layout_and_markdown(published: tuple[Path, Store, Settings]) -> None:
 
 def test_json_has_every_field_in_ranked_order(published: tuple[Path, Store, Settings]) -> None:
     out, _, _ = published
-    data = jsonout.load_day(out / "digests" / "2026" / "2026-01-19.json")
-    assert data is not None and data["schema"] == jsonout.SCHEMA and data["day"] == "2026-01-19"
+    path = out / "digests" / "2026" / "2026-01-19.json"
+    assert jsonout.load_day(path) is not None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["schema"] == jsonout.SCHEMA and data["day"] == "2026-01-19"
     assert [it["rank"] for it in data["items"]] == list(range(1, len(data["items"]) + 1))
     item = next(it for it in data["items"] if it["story"])
     for key in ("title", "url", "publisher", "published_at", "category", "category_emoji", "topics", "companies",
