@@ -89,7 +89,7 @@ def run_queued(store: Store, settings: Settings, options: pipeline.RunOptions, w
     (The workers take --allow-private themselves; --weekly is not passed to them.)"""
     from ainews import worker  # the task engine is the `postgres` extra
 
-    day = options.day or pipeline.now_kst().date()
+    day = options.the_day()
     try:
         job = asyncio.run(worker.enqueue_run(store, settings, replace(options, day=day)))
         typer.echo(f"queued {day} (finishing task #{job})", err=True)
@@ -99,7 +99,7 @@ def run_queued(store: Store, settings: Settings, options: pipeline.RunOptions, w
         if status != "succeeded":
             typer.echo(f"error: the queued day ended '{status}': see `ainews queue`", err=True)
             raise typer.Exit(1)
-        out_dir = options.out_dir or Path(settings.output_dir).expanduser()
+        out_dir = options.output(settings)
         result = pipeline.publish_day(store, settings, day, out_dir, pipeline.PublishOptions(options.site_url))
         for path in result.markdown + result.json:
             typer.echo(str(path))

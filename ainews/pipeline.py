@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -369,10 +369,11 @@ class RunOptions:
     def publish(self) -> PublishOptions:
         return PublishOptions(site_url=self.site_url, weekly=self.weekly)
 
-    def resolved(self, settings: Settings) -> RunOptions:
-        """The same run with its day and output folder filled in (today, settings.output_dir)."""
-        return replace(self, day=self.day or now_kst().date(),
-                       out_dir=self.out_dir or Path(settings.output_dir).expanduser())
+    def the_day(self) -> date:
+        return self.day or now_kst().date()
+
+    def output(self, settings: Settings) -> Path:
+        return self.out_dir or Path(settings.output_dir).expanduser()
 
 
 def run(settings: Settings, store: Store, options: RunOptions = RunOptions()) -> RunReport:
@@ -384,7 +385,6 @@ def run(settings: Settings, store: Store, options: RunOptions = RunOptions()) ->
     from ainews.collect.run import collect
     from ainews.collect.sources import load_sources
 
-    options = options.resolved(settings)
     source_list = load_sources(options.sources, settings.sources or None, store)  # a bad file is the user's error
     with store.exclusive("run"):  # two runs on one database never interleave: the second one stops
         return _run_locked(settings, store, options, source_list, collect)
@@ -392,7 +392,7 @@ def run(settings: Settings, store: Store, options: RunOptions = RunOptions()) ->
 
 def _run_locked(settings: Settings, store: Store, options: RunOptions, source_list: list[Any],
                 collect: Callable[..., Any]) -> RunReport:
-    day, out_dir = options.day or now_kst().date(), options.out_dir or Path(settings.output_dir)
+    day, out_dir = options.the_day(), options.output(settings)
     report = RunReport(day=day)
     step = options.progress or (lambda _msg: None)
     step("collect")

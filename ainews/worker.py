@@ -26,7 +26,7 @@ from ainews.collect.http import Fetcher
 from ainews.collect.sources import Source, load_sources
 from ainews.config import ConfigError, QueueSettings, ScheduleSettings, Settings
 from ainews.errors import UserError
-from ainews.models import KST, now_kst
+from ainews.models import KST
 from ainews.pipeline import RunOptions
 from ainews.store import Store
 from ainews.store.pacing import LOCK_NAMESPACE, HostSchedule
@@ -146,7 +146,7 @@ async def enqueue_run(store: Store, settings: Settings, options: RunOptions) -> 
     source_list = load_sources(options.sources, settings.sources or None)
     out = str(options.out_dir.resolve()) if options.out_dir else ""
     async with connected(store):
-        return await tasks.enqueue_day(source_list, options.day or now_kst().date(), out=out,
+        return await tasks.enqueue_day(source_list, options.the_day(), out=out,
                                        deliver=options.deliver, site_url=options.site_url)
 
 

@@ -40,9 +40,10 @@ def test_run_options_default_to_a_bare_ainews_run() -> None:
     assert options.publish == pipeline.PublishOptions(site_url="", weekly=False)
     with pytest.raises(dataclasses.FrozenInstanceError):
         options.deliver = False  # type: ignore[misc]
-    resolved = options.resolved(Settings(output_dir="~/ainews-test-out"))
-    assert resolved.day == now_kst().date() and resolved.out_dir == Path("~/ainews-test-out").expanduser()
-    assert pipeline.RunOptions(day=DAY, out_dir=Path("x")).resolved(Settings()).day == DAY
+    assert options.the_day() == now_kst().date()
+    assert options.output(Settings(output_dir="~/ainews-test-out")) == Path("~/ainews-test-out").expanduser()
+    given = pipeline.RunOptions(day=DAY, out_dir=Path("x"))
+    assert (given.the_day(), given.output(Settings())) == (DAY, Path("x"))
 
 
 def test_run_follows_its_options(tmp_path: Path, httpserver: HTTPServer) -> None:
