@@ -164,10 +164,12 @@ def load_day(path: Path) -> PublishedDay | None:
 class DayDoc:
     """One published day: its light form always, the full document parsed only when asked for."""
 
-    def __init__(self, path: Path, sha: str, light: PublishedDay, full: PublishedDay | None = None) -> None:
+    def __init__(self, path: Path, sha: str, light: PublishedDay, full: PublishedDay | None = None,
+                 light_json: dict[str, Any] | None = None) -> None:
         self.path, self.sha, self.lite = path, sha, light
         self.day: str = light.day
         self._full = full
+        self.light_json = light_json if light_json is not None else light.to_json(lite=True)  # for the cache
 
     def full(self) -> PublishedDay:
         if self._full is None:
@@ -196,14 +198,14 @@ def load_day_docs(digests_dir: Path, cache_file: Path | None = None) -> list[Day
         sha = hashlib.sha1(raw).hexdigest()
         hit = cache.get(path.stem)
         if isinstance(hit, dict) and hit.get("sha") == sha and isinstance(hit.get("lite"), dict):
-            docs.append(DayDoc(path, sha, PublishedDay.from_json(hit["lite"])))
+            docs.append(DayDoc(path, sha, PublishedDay.from_json(hit["lite"]), light_json=hit["lite"]))
             continue
         data = load_day(path)
         if data is not None:
             docs.append(DayDoc(path, sha, data.lite(), data))
     docs.sort(key=lambda d: d.day)
     if cache_file is not None:
-        fresh = {d.path.stem: {"sha": d.sha, "lite": d.lite.to_json(lite=True)} for d in docs}
+        fresh = {d.path.stem: {"sha": d.sha, "lite": d.light_json} for d in docs}
         if fresh != cache:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             cache_file.write_text(json.dumps(fresh, ensure_ascii=False, sort_keys=True), encoding="utf-8")

@@ -19,17 +19,23 @@ LITE_DROP = ("body", "subtitles", "imported", "reasons", "reporters", "content_h
 
 def _text(data: Mapping[str, Any], key: str, default: str = "") -> str:
     value = data.get(key)
+    if type(value) is str:  # the common case first: whole archives are read on every publish
+        return value
     return default if value is None or isinstance(value, dict | list) else str(value)
 
 
 def _opt_text(data: Mapping[str, Any], key: str) -> str | None:
     value = data.get(key)
-    return None if value is None or isinstance(value, dict | list) else str(value)
+    if value is None or type(value) is str:
+        return value
+    return None if isinstance(value, dict | list) else str(value)
 
 
 def _texts(data: Mapping[str, Any], key: str) -> list[str]:
     value = data.get(key)
-    return [str(v) for v in value if v is not None] if isinstance(value, list) else []
+    if type(value) is not list:
+        return []
+    return [v if type(v) is str else str(v) for v in value if v is not None]
 
 
 def _opt_int(data: Mapping[str, Any], key: str) -> int | None:
