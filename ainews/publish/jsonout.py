@@ -108,7 +108,8 @@ def _excluded_dict(item: DigestItem) -> dict[str, Any]:
 
 
 def digest_to_day(digest: Digest, emoji_for: Callable[[str], str] | None = None) -> PublishedDay:
-    """The published record for one day (see SCHEMA_DOC)."""
+    """The published record for one day (see SCHEMA_DOC). Items pass through their JSON form so
+    `clean_value` cleans every string from the web exactly as the file will hold it."""
     emoji_for = emoji_for or (lambda _name: markdown.DEFAULT_EMOJI)
     anchors = markdown.digest_anchors(digest.items)
     items = [PublishedItem.from_json(clean_value(item_dict(it, i, anc, emoji_for)))
@@ -123,7 +124,7 @@ def digest_to_day(digest: Digest, emoji_for: Callable[[str], str] | None = None)
 
 
 def digest_to_dict(digest: Digest, emoji_for: Callable[[str], str] | None = None) -> dict[str, Any]:
-    """The JSON document for one day (see SCHEMA_DOC)."""
+    """The JSON document for one day (see SCHEMA_DOC), for callers that want plain data."""
     return digest_to_day(digest, emoji_for).to_json()
 
 
