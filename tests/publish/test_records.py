@@ -8,11 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from ainews import pipeline
 from ainews.config import Settings
-from ainews.publish import jsonout
+from ainews.publish import deliver, jsonout
 from ainews.publish.records import PublishedCounts, PublishedDay, PublishedItem, PublishedStory
+from ainews.store import Store
 
 # a day file as an older version could have written it: most keys of today's schema are missing
 OLD_DAY = {"schema": "ainews.digest/1", "day": "2025-01-03", "title": "🤖 AI 뉴스 - 2025년 01월 03일",
@@ -98,3 +100,22 @@ def test_with_items_ranks_again_and_leaves_the_day_alone() -> None:
     mine = day.with_items([day.items[1]])
     assert [(i.rank, i.title) for i in mine.items] == [(1, "b")] and mine.counts == day.counts
     assert [(i.rank, i.title) for i in day.items] == [(1, "a"), (2, "b")]
+
+
+def test_an_old_day_file_is_delivered(tmp_path: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    settings = Settings(db=str(tmp_path / "a.db"))
+    settings.delivery.slack.webhook_url_env = "AINEWS_TEST_HOOK"
+    path = jsonout.day_json_path(tmp_path / "digests", date(2025, 1, 3))
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(OLD_DAY, ensure_ascii=False), encoding="utf-8")
+    day = jsonout.load_day(path)
+    assert day is not None
+    store = Store(settings.db_url)
+    try:
+        outcomes = deliver.deliver_day(store, settings, day, env={"AINEWS_TEST_HOOK": httpserver.url_for("/hook")})
+    finally:
+        store.close()
+    assert {o.channel: o.status for o in outcomes}["slack"] == "sent"
+    [(request, _response)] = httpserver.log
+    assert "옛 기사 제목" in json.dumps(json.loads(request.get_data()), ensure_ascii=False)
