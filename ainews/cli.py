@@ -321,14 +321,14 @@ def run_cmd(
     settings = state.settings()
     store = state.store(settings)
     url = site_url if site_url is not None else os.environ.get("AINEWS_SITE_URL", settings.site_url)
+    options = pipeline.RunOptions(day=the_day, out_dir=out, sources=sources, allow_private=allow_private,
+                                  deliver=not no_deliver, site_url=url, weekly=weekly,
+                                  progress=lambda stage: err.print(f"[dim]{stage}…[/dim]", highlight=False))
     if queued:
-        cli_queue.run_queued(store, settings, the_day or pipeline.now_kst().date(), sources, out, not no_deliver,
-                             url, wait)
+        cli_queue.run_queued(store, settings, options, wait)
         return
     try:
-        report = pipeline.run(settings, store, the_day, out, sources=sources, allow_private=allow_private,
-                              deliver=not no_deliver, site_url=url, weekly=weekly,
-                              progress=lambda stage: err.print(f"[dim]{stage}…[/dim]", highlight=False))
+        report = pipeline.run(settings, store, options)
     finally:
         store.close()
     _print_run_report(report, as_json)
@@ -376,11 +376,12 @@ def publish_cmd(
     store = state.store(settings)
     out_dir = out or Path(settings.output_dir).expanduser()
     url = site_url if site_url is not None else os.environ.get("AINEWS_SITE_URL", settings.site_url)
+    options = pipeline.PublishOptions(site_url=url, weekly=weekly)
     try:
         if the_day is None:
-            result = pipeline.publish_all(store, settings, out_dir, url, weekly)
+            result = pipeline.publish_all(store, settings, out_dir, options)
         else:
-            result = pipeline.publish_day(store, settings, the_day, out_dir, url, weekly)
+            result = pipeline.publish_day(store, settings, the_day, out_dir, options)
         outcomes = pipeline.deliver_day(store, settings, the_day, out_dir, url) if deliver and the_day else []
     finally:
         store.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -84,15 +84,14 @@ def register(app: typer.Typer, state: Any, user_errors: Callable[[Any], Any]) ->
             typer.echo(f"failed #{row['id']} {row['task_name']} after {row['attempts']} attempt(s): {row['args']}")
 
 
-def run_queued(store: Store, settings: Settings, day: date, sources: str | None, out: Path | None,
-                deliver: bool, site_url: str, wait: bool) -> None:
-    """`run --queue [--wait]`: the workers do the day; with --wait, publish it here to --out too."""
+def run_queued(store: Store, settings: Settings, options: pipeline.RunOptions, wait: bool) -> None:
+    """`run --queue [--wait]`: the workers do the day; with --wait, publish it here to --out too.
+    (The workers take --allow-private themselves; --weekly is not passed to them.)"""
     from ainews import worker  # the task engine is the `postgres` extra
 
+    day = options.the_day()
     try:
-        job = asyncio.run(worker.enqueue_run(store, settings, day, sources=sources,
-                                             out=str(out.resolve()) if out else "", deliver=deliver,
-                                             site_url=site_url))
+        job = asyncio.run(worker.enqueue_run(store, settings, replace(options, day=day)))
         typer.echo(f"queued {day} (finishing task #{job})", err=True)
         if not wait:
             return
@@ -100,8 +99,8 @@ def run_queued(store: Store, settings: Settings, day: date, sources: str | None,
         if status != "succeeded":
             typer.echo(f"error: the queued day ended '{status}': see `ainews queue`", err=True)
             raise typer.Exit(1)
-        out_dir = out or Path(settings.output_dir).expanduser()
-        result = pipeline.publish_day(store, settings, day, out_dir, site_url)
+        out_dir = options.output(settings)
+        result = pipeline.publish_day(store, settings, day, out_dir, pipeline.PublishOptions(options.site_url))
         for path in result.markdown + result.json:
             typer.echo(str(path))
     finally:

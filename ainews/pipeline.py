@@ -23,6 +23,7 @@ from ainews.extract.quality import check_body
 from ainews.models import Article, Digest, RawPage, Story, now_kst
 from ainews.publish import markdown
 from ainews.publish.digest import build_digest, render_day
+from ainews.publish.records import PublishedDay
 from ainews.store import Store
 from ainews.text.urls import is_web_url
 
@@ -227,6 +228,15 @@ def run_demo(out_dir: Path, progress: Progress | None = None) -> list[Path]:
 PUBLISH_CACHE = Path(".ainews-cache") / "days.json"  # light forms of published days, keyed by hash
 
 
+@dataclass(frozen=True)
+class PublishOptions:
+    """How days are published: the site's public address (feed and message links; "" = relative
+    links) and whether the weeks' digests (digests/weekly/) are written too."""
+
+    site_url: str = ""
+    weekly: bool = False
+
+
 @dataclass
 class PublishResult:
     """What publishing wrote: the days' files and everything refreshed around them."""
@@ -244,7 +254,8 @@ class PublishResult:
                 "items": self.items, "excluded": self.excluded}
 
 
-def write_day_files(store: Store, settings: Settings, day: date, out_dir: Path, result: PublishResult) -> dict:
+def write_day_files(store: Store, settings: Settings, day: date, out_dir: Path,
+                    result: PublishResult) -> PublishedDay:
     """digests/YYYY/YYYY-MM-DD.md (seed-000 format with 오늘의 요약) and .json for one day."""
     from ainews.publish import jsonout
 
@@ -253,7 +264,7 @@ def write_day_files(store: Store, settings: Settings, day: date, out_dir: Path, 
     digests = out_dir / "digests"
     md_path, json_path = jsonout.day_md_path(digests, day), jsonout.day_json_path(digests, day)
     md_path.parent.mkdir(parents=True, exist_ok=True)
-    for path, content in ((md_path, text), (json_path, jsonout.dumps(data))):
+    for path, content in ((md_path, text), (json_path, jsonout.dumps(data.to_json()))):
         if write_if_changed(path, content):
             result.written.append(path)
     result.days.append(day)
@@ -266,7 +277,8 @@ def write_day_files(store: Store, settings: Settings, day: date, out_dir: Path, 
 
 def refresh_outputs(settings: Settings, out_dir: Path, site_url: str = "", weekly: list[date] | None = None,
                     result: PublishResult | None = None) -> PublishResult:
-    """Everything built from the published days on disk: README index, weekly files, site, feeds."""
+    """Everything built from the published days on disk: README index, weekly files (for the weeks of
+    the `weekly` days), site, feeds."""
     from ainews.publish import archive, feed, jsonout, site
 
     result = result or PublishResult()
@@ -292,24 +304,24 @@ def refresh_outputs(settings: Settings, out_dir: Path, site_url: str = "", weekl
     return result
 
 
-def publish_day(store: Store, settings: Settings, day: date, out_dir: Path, site_url: str = "",
-                weekly: bool = False) -> PublishResult:
+def publish_day(store: Store, settings: Settings, day: date, out_dir: Path,
+                options: PublishOptions = PublishOptions()) -> PublishResult:
     """Analyze what is pending, write the day's Markdown and JSON, refresh index, site and feeds."""
     analyze_pending(store, settings)
     result = PublishResult()
     write_day_files(store, settings, day, out_dir, result)
-    return refresh_outputs(settings, out_dir, site_url, [day] if weekly else None, result)
+    return refresh_outputs(settings, out_dir, options.site_url, [day] if options.weekly else None, result)
 
 
-def publish_all(store: Store, settings: Settings, out_dir: Path, site_url: str = "",
-                weekly: bool = False) -> PublishResult:
+def publish_all(store: Store, settings: Settings, out_dir: Path,
+                options: PublishOptions = PublishOptions()) -> PublishResult:
     """Every day in the store (re)published, then the site built once: for a first run or a rebuild."""
     analyze_pending(store, settings)
     result = PublishResult()
     days = store.days()
     for day in days:
         write_day_files(store, settings, day, out_dir, result)
-    return refresh_outputs(settings, out_dir, site_url, days if weekly else None, result)
+    return refresh_outputs(settings, out_dir, options.site_url, days if options.weekly else None, result)
 
 
 def deliver_day(store: Store, settings: Settings, day: date, out_dir: Path, site_url: str = "") -> list[Any]:
@@ -341,9 +353,31 @@ class RunReport:
                 "alerts": [o.to_json() for o in self.alerts], "errors": list(self.errors)}
 
 
-def run(settings: Settings, store: Store, day: date | None = None, out_dir: Path | None = None,
-        sources: str | None = None, allow_private: bool = False, deliver: bool = True, site_url: str = "",
-        weekly: bool = False, progress: Progress | None = None) -> RunReport:
+@dataclass(frozen=True)
+class RunOptions:
+    """One `ainews run` as the user asked for it; every default is what a bare `ainews run` does."""
+
+    day: date | None = None  # the day to publish (KST); None = today
+    out_dir: Path | None = None  # where digests/ and site/ go; None = settings.output_dir
+    sources: str | None = None  # a sources file used instead of the configured ones
+    allow_private: bool = False  # sources on private/loopback addresses
+    deliver: bool = True  # send the day to the configured channels and watch alerts
+    site_url: str = ""
+    weekly: bool = False
+    progress: Progress | None = None  # told each stage's name as it starts
+
+    @property
+    def publish(self) -> PublishOptions:
+        return PublishOptions(site_url=self.site_url, weekly=self.weekly)
+
+    def the_day(self) -> date:
+        return self.day or now_kst().date()
+
+    def output(self, settings: Settings) -> Path:
+        return self.out_dir or Path(settings.output_dir).expanduser()
+
+
+def run(settings: Settings, store: Store, options: RunOptions = RunOptions()) -> RunReport:
     """The daily job: collect → extract → analyze → summarize → publish → deliver, idempotently.
 
     A collect failure is reported and publishing goes on with what the store has; delivery
@@ -352,21 +386,19 @@ def run(settings: Settings, store: Store, day: date | None = None, out_dir: Path
     from ainews.collect.run import collect
     from ainews.collect.sources import load_sources
 
-    report = RunReport(day=day or now_kst().date())
-    out_dir = out_dir or Path(settings.output_dir).expanduser()
-    step = progress or (lambda _msg: None)
-    source_list = load_sources(sources, settings.sources or None, store)  # a bad sources file is the user's error
+    source_list = load_sources(options.sources, settings.sources or None, store)  # a bad file is the user's error
     with store.exclusive("run"):  # two runs on one database never interleave: the second one stops
-        return _run_locked(settings, store, report, out_dir, source_list, allow_private, deliver, site_url,
-                           weekly, step, collect)
+        return _run_locked(settings, store, options, source_list, collect)
 
 
-def _run_locked(settings: Settings, store: Store, report: RunReport, out_dir: Path, source_list: list[Any],
-                allow_private: bool, deliver: bool, site_url: str, weekly: bool, step: Progress,
+def _run_locked(settings: Settings, store: Store, options: RunOptions, source_list: list[Any],
                 collect: Callable[..., Any]) -> RunReport:
+    day, out_dir = options.the_day(), options.output(settings)
+    report = RunReport(day=day)
+    step = options.progress or (lambda _msg: None)
     step("collect")
     try:
-        collected = asyncio.run(collect(settings, store, source_list, allow_private=allow_private))
+        collected = asyncio.run(collect(settings, store, source_list, allow_private=options.allow_private))
         report.collect = collected.to_json()
     except Exception as exc:  # noqa: BLE001 - publish what we have even when collection broke
         log.exception("collect failed")
@@ -374,10 +406,10 @@ def _run_locked(settings: Settings, store: Store, report: RunReport, out_dir: Pa
     step("analyze")
     report.analyzed = analyze_pending(store, settings)
     step("publish")
-    report.published = publish_day(store, settings, report.day, out_dir, site_url, weekly)
-    if deliver:
+    report.published = publish_day(store, settings, day, out_dir, options.publish)
+    if options.deliver:
         step("deliver")
-        report.deliveries = deliver_day(store, settings, report.day, out_dir, site_url)
+        report.deliveries = deliver_day(store, settings, day, out_dir, options.site_url)
         report.alerts = send_alerts(store, settings, report)
     return report
 

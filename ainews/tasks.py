@@ -136,7 +136,7 @@ def finish_day(job_context: procrastinate.JobContext, run_id: str, day: str, out
     out_dir = Path(out or ctx.settings.output_dir).expanduser()
     refresh_quietly(ctx.store, ctx.settings.templates)  # site templates learned from all workers' pages
     analyzed = pipeline.analyze_pending(ctx.store, ctx.settings)
-    published = pipeline.publish_day(ctx.store, ctx.settings, the_day, out_dir, site_url)
+    published = pipeline.publish_day(ctx.store, ctx.settings, the_day, out_dir, pipeline.PublishOptions(site_url))
     deliveries = pipeline.deliver_day(ctx.store, ctx.settings, the_day, out_dir, site_url) if deliver else []
     return {"day": day, "analyzed": analyzed, "published": published.to_json(),
             "deliveries": [o.to_json() for o in deliveries]}

@@ -14,7 +14,6 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
 
 import procrastinate
 from procrastinate.schema import SchemaManager
@@ -28,6 +27,7 @@ from ainews.collect.sources import Source, load_sources
 from ainews.config import ConfigError, QueueSettings, ScheduleSettings, Settings
 from ainews.errors import UserError
 from ainews.models import KST
+from ainews.pipeline import RunOptions
 from ainews.store import Store
 from ainews.store.pacing import LOCK_NAMESPACE, HostSchedule
 
@@ -141,12 +141,13 @@ async def work(store: Store, settings: Settings, options: WorkerOptions) -> None
         pacer.close()
 
 
-async def enqueue_run(store: Store, settings: Settings, day: date, *, sources: str | None = None, out: str = "",
-                      deliver: bool = True, site_url: str = "") -> int:
-    """`ainews run --queue`: queue the day; returns the id of its finishing task."""
-    source_list = load_sources(sources, settings.sources or None)
+async def enqueue_run(store: Store, settings: Settings, options: RunOptions) -> int:
+    """`ainews run --queue`: queue the day (default today); returns the id of its finishing task."""
+    source_list = load_sources(options.sources, settings.sources or None)
+    out = str(options.out_dir.resolve()) if options.out_dir else ""
     async with connected(store):
-        return await tasks.enqueue_day(source_list, day, out=out, deliver=deliver, site_url=site_url)
+        return await tasks.enqueue_day(source_list, options.the_day(), out=out,
+                                       deliver=options.deliver, site_url=options.site_url)
 
 
 async def wait_for(store: Store, job_id: int, poll: float = 1.0) -> str:

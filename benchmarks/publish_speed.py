@@ -80,14 +80,14 @@ def main() -> int:
               f"(peak RSS so far {peak_mb():.0f} MB, Kiwi)")
         out = folder / "out"
         t0 = time.perf_counter()
-        full = pipeline.publish_all(store, settings, out, weekly=True)
+        full = pipeline.publish_all(store, settings, out, pipeline.PublishOptions(weekly=True))
         full_s = time.perf_counter() - t0
         files = sum(1 for p in out.rglob("*") if p.is_file())
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6
         print(f"full publish: {full_s:.1f} s for {len(full.days)} days, {full.items} items, "
               f"{files} files ({size:.0f} MB); peak RSS {peak_mb():.0f} MB  (goal < 30 s)")
         t0 = time.perf_counter()
-        again = pipeline.publish_all(store, settings, out, weekly=True)
+        again = pipeline.publish_all(store, settings, out, pipeline.PublishOptions(weekly=True))
         print(f"re-run, nothing changed: {time.perf_counter() - t0:.1f} s, {len(again.written)} files written")
         new_day = start + timedelta(days=args.days)
         add_day(store, new_day, args.per_day, args.days * args.per_day)

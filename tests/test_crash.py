@@ -387,8 +387,9 @@ def run_in_process(runner: Runner, name: str, crash_at: int = 0) -> int:
     settings = load_settings(runner.config, str(runner.db(name)))
     store = CrashingStore(settings.db_url, crash_at)
     try:
-        pipeline.run(settings, store, runner.day, runner.tmp / f"out-{name}", sources=str(runner.sources),
-                     allow_private=True, deliver=False)
+        pipeline.run(settings, store, pipeline.RunOptions(day=runner.day, out_dir=runner.tmp / f"out-{name}",
+                                                          sources=str(runner.sources), allow_private=True,
+                                                          deliver=False))
     except Crash:
         pass
     finally:

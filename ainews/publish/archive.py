@@ -8,31 +8,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from ainews.publish.markdown import escape_block, escape_inline, korean_date, safe_url
+from ainews.publish.records import PublishedDay, PublishedStory
 
 WEEKLY_ITEMS = 10
 
 
-def _day(data: dict[str, Any]) -> date:
-    return date.fromisoformat(data["day"])
+def _day(data: PublishedDay) -> date:
+    return date.fromisoformat(data.day)
 
 
-def render_index(days: list[dict[str, Any]], weeks: list[str] | None = None) -> str:
+def render_index(days: list[PublishedDay], weeks: list[str] | None = None) -> str:
     """README.md for digests/: one line per day (count and top headline), grouped by month."""
     out = ["# 🤖 AI 뉴스 아카이브", "",
            "하루 한 번 모은 한국어 AI 뉴스 다이제스트입니다 (최신순). "
            "[웹에서 보기](../site/index.html) · [Atom](../site/atom.xml) · [RSS](../site/rss.xml)", ""]
     month = ""
-    for data in sorted(days, key=lambda d: d["day"], reverse=True):
+    for data in sorted(days, key=lambda d: d.day, reverse=True):
         day = _day(data)
         label = f"{day.year}년 {day.month:02d}월"
         if label != month:
             out += [f"## {label}", ""] if not month else ["", f"## {label}", ""]
             month = label
-        items = data.get("items") or []
-        head = f" · {escape_inline(_short(str(items[0].get('title') or '')))}" if items else ""
+        items = data.items
+        head = f" · {escape_inline(_short(items[0].title))}" if items else ""
         out.append(f"- [{korean_date(day)}]({day.year:04d}/{day.isoformat()}.md) — {len(items)}건{head}")
     if weeks:
         out += ["", "## 주간 다이제스트", ""]
@@ -74,32 +74,31 @@ class WeeklyStory:
         return (self.outlets, len(self.days), self.relevance, -self.best_rank)
 
 
-def weekly_stories(days: list[dict[str, Any]], day: date, limit: int = WEEKLY_ITEMS) -> list[WeeklyStory]:
+def weekly_stories(days: list[PublishedDay], day: date, limit: int = WEEKLY_ITEMS) -> list[WeeklyStory]:
     """The week's (Mon–Sun around `day`) stories, most covered first: outlets, days, relevance, rank."""
     start, end = week_bounds(day)
     stories: dict[str, WeeklyStory] = {}
     for data in days:
         if not start <= _day(data) <= end:
             continue
-        for item in data.get("items") or []:
-            story = item.get("story") or {}
-            key = story.get("id") or f"url:{item.get('url')}"
+        for item in data.items:
+            story = item.story or PublishedStory()
+            key = story.id or f"url:{item.url}"
             entry = stories.get(key)
             if entry is None:
                 entry = stories[key] = WeeklyStory(
-                    key=key, title=str(story.get("title") or item.get("title") or ""), url=str(item.get("url") or ""),
-                    publisher=str(item.get("publisher") or item.get("host") or ""),
-                    summary=list(story.get("summary") or item.get("summary") or []))
-            entry.days.append(data["day"])
-            entry.links.append((data["day"], str(item.get("anchor") or "")))
-            entry.outlets = max(entry.outlets, len(item.get("others") or []) + 1)
-            entry.best_rank = min(entry.best_rank, int(item.get("rank") or 999))
-            entry.relevance = max(entry.relevance, float(item.get("relevance") or 0.0))
+                    key=key, title=story.title or item.title, url=item.url, publisher=item.outlet,
+                    summary=list(story.summary or item.summary))
+            entry.days.append(data.day)
+            entry.links.append((data.day, item.anchor))
+            entry.outlets = max(entry.outlets, len(item.others) + 1)
+            entry.best_rank = min(entry.best_rank, item.rank or 999)
+            entry.relevance = max(entry.relevance, float(item.relevance or 0.0))
     ranked = sorted(stories.values(), key=lambda s: (s.score, s.key), reverse=True)
     return ranked[:limit]
 
 
-def render_weekly(days: list[dict[str, Any]], day: date, limit: int = WEEKLY_ITEMS) -> str:
+def render_weekly(days: list[PublishedDay], day: date, limit: int = WEEKLY_ITEMS) -> str:
     """Markdown for the week containing `day`: its top stories with links to the daily files."""
     start, end = week_bounds(day)
     out = [f"# 🤖 AI 뉴스 주간 - {week_label(day)}", "",

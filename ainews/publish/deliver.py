@@ -27,6 +27,7 @@ from ainews.config import EmailSettings, Settings
 from ainews.errors import AinewsError
 from ainews.publish.channel_filter import for_channel
 from ainews.publish.markdown import clip, safe_url
+from ainews.publish.records import PublishedDay, PublishedItem
 from ainews.redact import configured_secrets, install_log_filter, redact, remember, remember_settings
 from ainews.store import Store
 
@@ -56,9 +57,9 @@ def _plain(value: Any) -> str:
     return " ".join(str(value or "").split())
 
 
-def _gist(item: dict[str, Any], limit: int = 200) -> str:
-    head = next((_plain(s) for s in item.get("summary") or [] if _plain(s)), "")
-    return "" if head == _plain(item.get("title")) else clip(head, limit)
+def _gist(item: PublishedItem, limit: int = 200) -> str:
+    head = next((_plain(s) for s in item.summary if _plain(s)), "")
+    return "" if head == _plain(item.title) else clip(head, limit)
 
 
 def _site_link(site_url: str, day: str) -> str:
@@ -71,25 +72,25 @@ def _slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def slack_payload(data: dict[str, Any], site_url: str = "", limit: int = SLACK_ITEMS) -> dict[str, Any]:
+def slack_payload(data: PublishedDay, site_url: str = "", limit: int = SLACK_ITEMS) -> dict[str, Any]:
     """A Block Kit message: header, one section per top story (linked title, gist, outlet), context."""
-    items = data.get("items") or []
-    title = _plain(data.get("title")) or data["day"]
+    items = data.items
+    title = _plain(data.title) or data.day
     blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": clip(title, 140),
                                                                 "emoji": True}}]
     for item in items[:limit]:
-        label = _slack_escape(clip(_plain(item.get("title")) or "(제목 없음)", 200)).replace("|", "¦")
-        url = safe_url(_plain(item.get("url"))).replace("|", "%7C")
+        label = _slack_escape(clip(_plain(item.title) or "(제목 없음)", 200)).replace("|", "¦")
+        url = safe_url(_plain(item.url)).replace("|", "%7C")
         line = f"*<{url}|{label}>*" if url != "#" else f"*{label}*"
         gist = _gist(item, 300)
-        outlets = len(item.get("others") or []) + 1
-        meta = f"{_plain(item.get('publisher') or item.get('host'))} · {_plain(item.get('category'))}" + (
+        outlets = len(item.others) + 1
+        meta = f"{_plain(item.publisher or item.host)} · {_plain(item.category)}" + (
             f" · {outlets}개 매체" if outlets > 1 else "")
-        text = f"{item.get('rank')}. {line}" + (f"\n{_slack_escape(gist)}" if gist else "") + \
+        text = f"{item.rank}. {line}" + (f"\n{_slack_escape(gist)}" if gist else "") + \
             f"\n_{_slack_escape(meta)}_"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SLACK_SECTION_CHARS)}})
     footer = f"오늘의 AI 뉴스 {len(items)}건"
-    link = _site_link(site_url, data["day"])
+    link = _site_link(site_url, data.day)
     if link:
         footer += f" · <{link}|웹에서 전체 보기>"
     blocks += [{"type": "divider"}, {"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]}]
@@ -104,23 +105,23 @@ def _tg(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def telegram_blocks(data: dict[str, Any], site_url: str = "") -> list[str]:
+def telegram_blocks(data: PublishedDay, site_url: str = "") -> list[str]:
     """The day as Telegram-HTML blocks (header, one per item, footer); each is valid on its own."""
-    items = data.get("items") or []
-    blocks = [f"<b>{_tg(_plain(data.get('title')) or data['day'])}</b>\n오늘의 AI 뉴스 {len(items)}건"]
+    items = data.items
+    blocks = [f"<b>{_tg(_plain(data.title) or data.day)}</b>\n오늘의 AI 뉴스 {len(items)}건"]
     for item in items:
-        title = _tg(clip(_plain(item.get("title")) or "(제목 없음)", 300))
-        href = html.escape(safe_url(_plain(item.get("url"))), quote=True)
+        title = _tg(clip(_plain(item.title) or "(제목 없음)", 300))
+        href = html.escape(safe_url(_plain(item.url)), quote=True)
         head = f'<a href="{href}">{title}</a>' if href != "#" and len(href) <= MAX_HREF_CHARS else title
-        lines = [f"<b>{item.get('rank')}.</b> {head}"]
+        lines = [f"<b>{item.rank}.</b> {head}"]
         gist = _gist(item, 300)
         if gist:
             lines.append(_tg(gist))
-        meta = _plain(item.get("publisher") or item.get("host"))
-        others = len(item.get("others") or [])
+        meta = _plain(item.publisher or item.host)
+        others = len(item.others)
         lines.append(f"<i>{_tg(clip(meta, 80))}{f' 외 {others}개 매체' if others else ''}</i>")
         blocks.append("\n".join(lines))
-    link = _site_link(site_url, data["day"])
+    link = _site_link(site_url, data.day)
     if link and len(link) <= MAX_HREF_CHARS:
         blocks.append(f'<a href="{html.escape(link, quote=True)}">웹에서 전체 보기</a>')
     return blocks
@@ -150,26 +151,26 @@ def _strip_tags(text: str) -> str:
     return re.sub(r"<[^>]*>", "", text)
 
 
-def telegram_messages(data: dict[str, Any], site_url: str = "", limit: int = TELEGRAM_LIMIT) -> list[str]:
+def telegram_messages(data: PublishedDay, site_url: str = "", limit: int = TELEGRAM_LIMIT) -> list[str]:
     return split_messages(telegram_blocks(data, site_url), limit)
 
 
-def email_message(data: dict[str, Any], sender: str, recipients: list[str], site_url: str = "") -> EmailMessage:
+def email_message(data: PublishedDay, sender: str, recipients: list[str], site_url: str = "") -> EmailMessage:
     """multipart/alternative: a plain-text digest and an HTML one (escaped, inline styles only)."""
     from ainews.publish.site import environment
 
-    items = data.get("items") or []
-    title = _plain(data.get("title")) or data["day"]
+    items = data.items
+    title = _plain(data.title) or data.day
     text = [title, "=" * 20, ""]
     for item in items:
-        text.append(f"{item.get('rank')}. {_plain(item.get('title'))}")
+        text.append(f"{item.rank}. {_plain(item.title)}")
         gist = _gist(item, 300)
         if gist:
             text.append(f"   {gist}")
-        url = safe_url(_plain(item.get("url")))
-        source = _plain(item.get("publisher") or item.get("host"))
+        url = safe_url(_plain(item.url))
+        source = _plain(item.publisher or item.host)
         text += [f"   {source} · {url}" if url != "#" else f"   {source}", ""]
-    link = _site_link(site_url, data["day"])
+    link = _site_link(site_url, data.day)
     if link:
         text.append(f"웹에서 보기: {link}")
     body_html = environment().get_template("email.html").render(
@@ -179,7 +180,7 @@ def email_message(data: dict[str, Any], sender: str, recipients: list[str], site
     msg["From"] = sender
     msg["To"] = ", ".join(recipients)
     msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid(idstring=f"ainews-{data['day']}")
+    msg["Message-ID"] = make_msgid(idstring=f"ainews-{data.day}")
     msg.set_content("\n".join(text).rstrip() + "\n")
     msg.add_alternative(body_html, subtype="html")
     return msg
@@ -245,7 +246,7 @@ def send_email(cfg: EmailSettings, password: str, msg: EmailMessage, timeout: fl
 class Channel:
     name: str
     configured: Callable[[Settings], bool]
-    send: Callable[[Settings, dict[str, Any], str, Mapping[str, str]], None]
+    send: Callable[[Settings, PublishedDay, str, Mapping[str, str]], None]
 
 
 def _secret(env: Mapping[str, str], name: str, what: str) -> str:
@@ -255,18 +256,18 @@ def _secret(env: Mapping[str, str], name: str, what: str) -> str:
     return value
 
 
-def _slack(settings: Settings, data: dict[str, Any], site_url: str, env: Mapping[str, str]) -> None:
+def _slack(settings: Settings, data: PublishedDay, site_url: str, env: Mapping[str, str]) -> None:
     url = _secret(env, settings.delivery.slack.webhook_url_env, "Slack webhook URL")
     send_slack(url, slack_payload(data, site_url), settings.http.timeout)
 
 
-def _telegram(settings: Settings, data: dict[str, Any], site_url: str, env: Mapping[str, str]) -> None:
+def _telegram(settings: Settings, data: PublishedDay, site_url: str, env: Mapping[str, str]) -> None:
     cfg = settings.delivery.telegram
     token = _secret(env, cfg.bot_token_env, "Telegram bot token")
     send_telegram(cfg.api_base, token, cfg.chat_id, telegram_messages(data, site_url), settings.http.timeout)
 
 
-def _email(settings: Settings, data: dict[str, Any], site_url: str, env: Mapping[str, str]) -> None:
+def _email(settings: Settings, data: PublishedDay, site_url: str, env: Mapping[str, str]) -> None:
     cfg = settings.delivery.email
     password = _secret(env, cfg.password_env, "SMTP password") if cfg.password_env else ""
     msg = email_message(data, cfg.sender, list(cfg.recipients), site_url)
@@ -281,7 +282,7 @@ CHANNELS = [
 ]
 
 
-def deliver_day(store: Store, settings: Settings, data: dict[str, Any], site_url: str = "",
+def deliver_day(store: Store, settings: Settings, data: PublishedDay, site_url: str = "",
                 env: Mapping[str, str] | None = None) -> list[Outcome]:
     """Send the day to every configured channel that has not received it yet; log each result."""
     env = os.environ if env is None else env
@@ -289,9 +290,9 @@ def deliver_day(store: Store, settings: Settings, data: dict[str, Any], site_url
     return _deliver(store, settings, data, site_url, env)
 
 
-def _deliver(store: Store, settings: Settings, data: dict[str, Any], site_url: str,
+def _deliver(store: Store, settings: Settings, data: PublishedDay, site_url: str,
              env: Mapping[str, str]) -> list[Outcome]:
-    day = date.fromisoformat(data["day"])
+    day = date.fromisoformat(data.day)
     outcomes = []
     for channel in CHANNELS:
         if not channel.configured(settings):
@@ -301,7 +302,7 @@ def _deliver(store: Store, settings: Settings, data: dict[str, Any], site_url: s
             outcomes.append(Outcome(channel.name, "already-sent"))
             continue
         mine = for_channel(data, settings, channel.name)  # [delivery.<channel>] categories, min_relevance
-        if not mine.get("items"):
+        if not mine.items:
             outcomes.append(Outcome(channel.name, "empty"))  # not logged: a later run may have news
             continue
         try:

@@ -6,12 +6,12 @@ Used by publishing and by the web app's day page, so both show exactly the same 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from ainews import analyze
 from ainews.config import Settings
 from ainews.models import Article, Digest, DigestItem, Story
 from ainews.publish import jsonout, markdown
+from ainews.publish.records import PublishedDay
 from ainews.store import Store
 
 
@@ -62,11 +62,11 @@ def _previous_story_ids(store: Store, day: date, days_back: int = 3) -> set[str]
     return store.story_ids_between(day - timedelta(days=days_back), day - timedelta(days=1))
 
 
-def render_day(digest: Digest, settings: Settings) -> tuple[str, dict[str, Any]]:
-    """The day's Markdown (with 오늘의 요약 under the title) and its JSON document, from one digest."""
-    data = jsonout.digest_to_dict(digest, analyze.category_emoji)
-    anchors = {it["rank"]: it["anchor"] for it in data["items"]}
-    preface = markdown.render_overview(data["overview"], anchors)
+def render_day(digest: Digest, settings: Settings) -> tuple[str, PublishedDay]:
+    """The day's Markdown (with 오늘의 요약 under the title) and its published record, from one digest."""
+    data = jsonout.digest_to_day(digest, analyze.category_emoji)
+    anchors = {it.rank: it.anchor for it in data.items}
+    preface = markdown.render_overview(data.overview, anchors)
     text = markdown.render_digest(digest, emoji_for=analyze.category_emoji, body_chars=settings.digest_body_chars,
                                   preface=preface)
     return text, data

@@ -1,8 +1,8 @@
 """The day's digest as JSON (`digests/YYYY/YYYY-MM-DD.json`): every field, one stable schema.
 
 This file is also the hand-off to the rest of publishing: the site, the feeds, the archive index
-and the delivery messages are all built from these dicts, so other days are read back from disk
-instead of being rebuilt from the store. The output is deterministic (no run timestamps) so a
+and the delivery messages are all built from it, read back as typed records (records.py), so other
+days come from disk instead of being rebuilt from the store. The output is deterministic (no run timestamps) so a
 re-run writes byte-identical files. Schema: see `SCHEMA_DOC` (and the README).
 """
 
@@ -11,19 +11,27 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ainews.models import Article, Digest, DigestItem, Story
 from ainews.publish import markdown
+from ainews.publish.records import (
+    SCHEMA,
+    OverviewEntry,
+    PublishedCounts,
+    PublishedDay,
+    PublishedExcluded,
+    PublishedItem,
+)
 from ainews.sanitize import clean_value
 from ainews.text.urls import clean_web_url
 from ainews.urltrust import page_reference
 
 log = logging.getLogger(__name__)
 
-SCHEMA = "ainews.digest/1"
 OVERVIEW_ITEMS = 5
 EXCLUDED_LIMIT = 200
 
@@ -100,21 +108,25 @@ def _excluded_dict(item: DigestItem) -> dict[str, Any]:
             "relevance": round(an.relevance, 4) if an else None, "reasons": list(an.reasons) if an else []}
 
 
-def digest_to_dict(digest: Digest, emoji_for: Callable[[str], str] | None = None) -> dict[str, Any]:
-    """The JSON document for one day (see SCHEMA_DOC)."""
+def digest_to_day(digest: Digest, emoji_for: Callable[[str], str] | None = None) -> PublishedDay:
+    """The published record for one day (see SCHEMA_DOC). Items pass through their JSON form so
+    `clean_value` cleans every string from the web exactly as the file will hold it."""
     emoji_for = emoji_for or (lambda _name: markdown.DEFAULT_EMOJI)
     anchors = markdown.digest_anchors(digest.items)
-    items = [clean_value(item_dict(it, i, anc, emoji_for))
+    items = [PublishedItem.from_json(clean_value(item_dict(it, i, anc, emoji_for)))
              for i, (it, anc) in enumerate(zip(digest.items, anchors, strict=True), 1)]
-    return {
-        "schema": SCHEMA, "day": digest.day.isoformat(),
-        "title": f"🤖 AI 뉴스 - {markdown.korean_date(digest.day)}",
-        "overview": [{"rank": it["rank"], "title": it["title"], "line": markdown.one_line(it)}
-                     for it in items[:OVERVIEW_ITEMS]],
-        "items": items,
-        "excluded": [_excluded_dict(it) for it in digest.excluded[:EXCLUDED_LIMIT]],
-        "counts": {"items": len(digest.items), "excluded": len(digest.excluded)},
-    }
+    return PublishedDay(
+        schema=SCHEMA, day=digest.day.isoformat(), title=f"🤖 AI 뉴스 - {markdown.korean_date(digest.day)}",
+        overview=[OverviewEntry(it.rank, it.title, markdown.one_line(it)) for it in items[:OVERVIEW_ITEMS]],
+        items=items,
+        excluded=[PublishedExcluded.from_json(_excluded_dict(it)) for it in digest.excluded[:EXCLUDED_LIMIT]],
+        counts=PublishedCounts(items=len(digest.items), excluded=len(digest.excluded)),
+    )
+
+
+def digest_to_dict(digest: Digest, emoji_for: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """The JSON document for one day (see SCHEMA_DOC), for callers that want plain data."""
+    return digest_to_day(digest, emoji_for).to_json()
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -131,7 +143,7 @@ def day_md_path(digests_dir: Path, day: date) -> Path:
     return digests_dir / f"{day.year:04d}" / f"{day.isoformat()}.md"
 
 
-def load_day(path: Path) -> dict[str, Any] | None:
+def load_day(path: Path) -> PublishedDay | None:
     """A day's JSON read back; a damaged or foreign file is logged and skipped, never fatal."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -146,31 +158,24 @@ def load_day(path: Path) -> dict[str, Any] | None:
     except ValueError:
         log.warning("%s: bad 'day', skipped", path)
         return None
-    return data
+    return PublishedDay.from_json(data)
 
 
 # --- the published days, read back cheaply ----------------------------------------------------------
 
-LITE_DROP = ("body", "subtitles", "imported", "reasons", "reporters", "content_hash", "extraction_reason")
-
-
-def lite(data: dict[str, Any]) -> dict[str, Any]:
-    """A day without article bodies and other bulky fields: what indexes, feeds and archives need."""
-    items = [{k: v for k, v in item.items() if k not in LITE_DROP} for item in data.get("items") or []]
-    return {k: v for k, v in data.items() if k not in {"items", "excluded"}} | {"items": items}
-
-
 class DayDoc:
     """One published day: its light form always, the full document parsed only when asked for."""
 
-    def __init__(self, path: Path, sha: str, light: dict[str, Any], full: dict[str, Any] | None = None) -> None:
+    def __init__(self, path: Path, sha: str, light: PublishedDay, full: PublishedDay | None = None,
+                 light_json: dict[str, Any] | None = None) -> None:
         self.path, self.sha, self.lite = path, sha, light
-        self.day: str = light["day"]
+        self.day: str = light.day
         self._full = full
+        self.light_json = light_json if light_json is not None else light.to_json(lite=True)  # for the cache
 
-    def full(self) -> dict[str, Any]:
+    def full(self) -> PublishedDay:
         if self._full is None:
-            self._full = load_day(self.path) or {**self.lite, "items": []}
+            self._full = load_day(self.path) or replace(self.lite, items=[])
         return self._full
 
 
@@ -195,14 +200,14 @@ def load_day_docs(digests_dir: Path, cache_file: Path | None = None) -> list[Day
         sha = hashlib.sha1(raw).hexdigest()
         hit = cache.get(path.stem)
         if isinstance(hit, dict) and hit.get("sha") == sha and isinstance(hit.get("lite"), dict):
-            docs.append(DayDoc(path, sha, hit["lite"]))
+            docs.append(DayDoc(path, sha, PublishedDay.from_json(hit["lite"]), light_json=hit["lite"]))
             continue
         data = load_day(path)
         if data is not None:
-            docs.append(DayDoc(path, sha, lite(data), data))
+            docs.append(DayDoc(path, sha, data.lite(), data))
     docs.sort(key=lambda d: d.day)
     if cache_file is not None:
-        fresh = {d.path.stem: {"sha": d.sha, "lite": d.lite} for d in docs}
+        fresh = {d.path.stem: {"sha": d.sha, "lite": d.light_json} for d in docs}
         if fresh != cache:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             cache_file.write_text(json.dumps(fresh, ensure_ascii=False, sort_keys=True), encoding="utf-8")

@@ -12,9 +12,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 
 from ainews.models import KST, Article, Digest, DigestItem, Imported
+from ainews.publish.records import OverviewEntry, PublishedItem
 from ainews.sanitize import TITLE_CHARS, clean_line, clean_text
 from ainews.text.urls import clean_web_url, is_web_url
 
@@ -205,25 +205,25 @@ def item_summary(item: DigestItem) -> tuple[list[str], str]:
     return summary, method
 
 
-def one_line(item: dict[str, Any]) -> str:
+def one_line(item: PublishedItem) -> str:
     """A story's gist in one plain-text line (for 오늘의 요약, chat messages): summary head, outlets."""
-    title = re.sub(r"\s+", " ", str(item.get("title") or "")).strip()
-    sentences = [] if item.get("summary_method") == "none" else item.get("summary") or []
-    first = next((re.sub(r"\s+", " ", str(s)).strip() for s in sentences if str(s).strip()), "")
+    title = re.sub(r"\s+", " ", item.title).strip()
+    sentences = [] if item.summary_method == "none" else item.summary
+    first = next((re.sub(r"\s+", " ", s).strip() for s in sentences if s.strip()), "")
     gist = "" if not first or first == title else clip(first, OVERVIEW_LINE_CHARS)
-    outlets = len(item.get("others") or []) + 1
+    outlets = len(item.others) + 1
     return gist + (f" ({outlets}개 매체)" if outlets > 1 else "")
 
 
-def render_overview(overview: list[dict[str, Any]], anchors: dict[int, str]) -> list[str]:
+def render_overview(overview: list[OverviewEntry], anchors: dict[int, str]) -> list[str]:
     """The 오늘의 요약 preface: each top story as one line linking to its item below."""
     if not overview:
         return []
     lines = [OVERVIEW_TITLE, ""]
     for entry in overview:
-        title = escape_inline(_toc_label(str(entry.get("title") or "(제목 없음)")))
-        link = f"[{title}](#{anchors[entry['rank']]})" if entry.get("rank") in anchors else title
-        gist = escape_inline(str(entry.get("line") or ""))
+        title = escape_inline(_toc_label(entry.title or "(제목 없음)"))
+        link = f"[{title}](#{anchors[entry.rank]})" if entry.rank in anchors else title
+        gist = escape_inline(entry.line)
         lines.append(f"- **{link}**" + (f" — {gist}" if gist else ""))
     return lines
 

@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ainews.publish.jsonout import DayDoc
 from ainews.publish.markdown import clip, korean_date, safe_url
+from ainews.publish.records import PublishedArticleRef, PublishedDay, PublishedItem, PublishedStory
 
 TEMPLATES = Path(__file__).parent / "templates"
 SITE_VERSION = "1"
@@ -128,15 +129,15 @@ def _write_if_changed(path: Path, text: str) -> bool:
 
 # --- aggregation over days ------------------------------------------------------------------------
 
-def _entry(day: str, item: dict[str, Any]) -> dict[str, Any]:
-    return {"day": day, "rank": item.get("rank"), "title": item.get("title"), "url": item.get("url"),
-            "publisher": item.get("publisher") or item.get("host"), "line": _gist(item)}
+def _entry(day: str, item: PublishedItem) -> dict[str, Any]:
+    return {"day": day, "rank": item.rank, "title": item.title, "url": item.url,
+            "publisher": item.publisher or item.host, "line": _gist(item)}
 
 
-def _gist(item: dict[str, Any]) -> str:
-    summary = [s for s in item.get("summary") or [] if str(s).strip()]
-    first = str(summary[0]).strip() if summary else ""
-    return "" if first == item.get("title") else clip(first, 120)
+def _gist(item: PublishedItem) -> str:
+    summary = [s for s in item.summary if s.strip()]
+    first = summary[0].strip() if summary else ""
+    return "" if first == item.title else clip(first, 120)
 
 
 @dataclass
@@ -146,31 +147,27 @@ class _Index:
     stories: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _index(days: list[dict[str, Any]]) -> _Index:
+def _index(days: list[PublishedDay]) -> _Index:
     """Tags, companies and stories across every day, newest day first within each."""
     index = _Index()
-    for data in sorted(days, key=lambda d: d["day"], reverse=True):
-        day = data["day"]
-        for item in data.get("items") or []:
-            entry = _entry(day, item)
-            for tag in dict.fromkeys(str(t) for t in item.get("topics") or [] if str(t).strip()):
+    for data in sorted(days, key=lambda d: d.day, reverse=True):
+        for item in data.items:
+            entry = _entry(data.day, item)
+            for tag in dict.fromkeys(t for t in item.topics if t.strip()):
                 index.tags[tag].append(entry)
-            for company in dict.fromkeys(str(c) for c in item.get("companies") or [] if str(c).strip()):
+            for company in dict.fromkeys(c for c in item.companies if c.strip()):
                 index.companies[company].append(entry)
-            story = item.get("story") or {}
-            if story.get("id"):
-                _add_story(index, str(story["id"]), story, day, item)
+            if item.story is not None and item.story.id:
+                _add_story(index, item.story, data.day, item)
     return index
 
 
-def _add_story(index: _Index, sid: str, story: dict[str, Any], day: str, item: dict[str, Any]) -> None:
-    record = index.stories.setdefault(sid, {"id": sid, "title": story.get("title") or item.get("title"),
-                                            "summary": list(story.get("summary") or []), "days": []})
-    articles = [{"title": item.get("title"), "url": item.get("url"), "publisher": item.get("publisher"),
-                 "host": item.get("host")}]
-    articles += [{"title": o.get("title"), "url": o.get("url"), "publisher": o.get("publisher"),
-                  "host": o.get("host")} for o in item.get("others") or []]
-    record["days"].append({"day": day, "rank": item.get("rank"), "articles": articles})
+def _add_story(index: _Index, story: PublishedStory, day: str, item: PublishedItem) -> None:
+    record = index.stories.setdefault(story.id, {"id": story.id, "title": story.title or item.title,
+                                                 "summary": list(story.summary), "days": []})
+    refs: list[PublishedItem | PublishedArticleRef] = [item, *item.others]
+    articles = [{"title": a.title, "url": a.url, "publisher": a.publisher, "host": a.host} for a in refs]
+    record["days"].append({"day": day, "rank": item.rank, "articles": articles})
 
 
 def _story_context(record: dict[str, Any]) -> dict[str, Any]:
@@ -211,7 +208,8 @@ def build_site(site_dir: Path, docs: Iterable[DayDoc], site_title: str = "AI 뉴
         writer.page("index.html", "index.html", _day_context(base, docs[-1], latest),
                     key={**base, **latest, "sha": docs[-1].sha})
     else:
-        writer.page("index.html", "index.html", {**base, **latest, "day": _empty_day()})
+        writer.page("index.html", "index.html", {**base, **latest, "day": PublishedDay.from_json(EMPTY_DAY)},
+                    key={**base, **latest, "day": EMPTY_DAY})
     writer.page("archive.html", "archive.html", {**base, "archive": _archive(days)})
     _group_pages(writer, base, "tags", "태그", index.tags, lambda n: f"#{n}")
     _group_pages(writer, base, "companies", "기업", index.companies, lambda n: n)
@@ -228,22 +226,21 @@ def _followable(record: dict[str, Any]) -> bool:
     return len(record["days"]) > 1 or sum(len(d["articles"]) for d in record["days"]) > 1
 
 
-def _story_ids(data: dict[str, Any], followable: set[str]) -> list[str]:
-    ids = {str((it.get("story") or {}).get("id")) for it in data.get("items") or []}
+def _story_ids(data: PublishedDay, followable: set[str]) -> list[str]:
+    ids = {it.story.id for it in data.items if it.story is not None}
     return sorted(ids & followable)
 
 
-def _empty_day() -> dict[str, Any]:
-    return {"day": "", "title": "아직 발행된 다이제스트가 없습니다", "overview": [], "items": [],
-            "counts": {"items": 0, "excluded": 0}}
+# the front page before anything was published (as JSON: it is also the page's manifest key)
+EMPTY_DAY = {"day": "", "title": "아직 발행된 다이제스트가 없습니다", "overview": [], "items": [],
+             "counts": {"items": 0, "excluded": 0}}
 
 
-def _archive(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _archive(days: list[PublishedDay]) -> list[dict[str, Any]]:
     out = []
     for data in reversed(days):
-        items = data.get("items") or []
-        out.append({"day": data["day"], "label": korean_date(date.fromisoformat(data["day"])),
-                    "count": len(items), "top": (items[0].get("title") if items else "")})
+        out.append({"day": data.day, "label": korean_date(date.fromisoformat(data.day)),
+                    "count": len(data.items), "top": (data.items[0].title if data.items else "")})
     return out
 
 

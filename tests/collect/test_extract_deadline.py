@@ -199,8 +199,8 @@ def test_run_goes_through_the_deadline(server, store, settings, tmp_path: Path) 
     server.routes["/news.xml"] = Response(body=rss([("느린 기사", server.url("/a/million.html"))]))
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[[source]]\nname = "hostile"\nurl = "{server.url("/news.xml")}"\n', encoding="utf-8")
-    report = pipeline.run(settings, store, out_dir=tmp_path / "out", sources=str(sources), allow_private=True,
-                          deliver=False)
+    report = pipeline.run(settings, store, pipeline.RunOptions(out_dir=tmp_path / "out", sources=str(sources),
+                                                              allow_private=True, deliver=False))
     assert report.collect["articles_new"] == 1 and not report.errors
     [article] = list(store.iter_articles())
     assert article.extraction_reason.startswith("extraction took longer than 0.0")

@@ -95,7 +95,8 @@ def test_non_http_canonicals_are_never_stored_or_published(server, store, settin
     assert all(clean_web_url(r["url"]) == r["url"] for r in rows), rows
 
     pipeline.analyze_pending(store, settings)
-    _text, data = pipeline.render_day(pipeline.build_digest(store, settings, DAY), settings)
+    _text, day = pipeline.render_day(pipeline.build_digest(store, settings, DAY), settings)
+    data = day.to_json()
     published = data["items"] + data["excluded"]
     assert data["items"], data["excluded"]  # the canonical_url field is really exercised
     for item in data["items"]:

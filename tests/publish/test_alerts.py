@@ -19,6 +19,7 @@ from ainews.cli import app
 from ainews.config import ConfigError, Settings, WatchSettings, load_settings
 from ainews.publish import deliver
 from ainews.publish.alerts import send_watch_alerts
+from ainews.publish.records import PublishedDay
 from ainews.store import Store
 
 DAY = date(2026, 1, 20)
@@ -170,12 +171,12 @@ def test_category_filter_accepts_names_with_or_without_emoji() -> None:
     from ainews.publish.channel_filter import for_channel
 
     settings = Settings()
-    data = {"day": "2026-01-20", "items": [
+    data = PublishedDay.from_json({"day": "2026-01-20", "items": [
         {"rank": 1, "title": "a", "category": "연구", "category_emoji": "🔬", "relevance": 0.9},
-        {"rank": 2, "title": "b", "category": "산업", "category_emoji": "💼", "relevance": 0.9}]}
+        {"rank": 2, "title": "b", "category": "산업", "category_emoji": "💼", "relevance": 0.9}]})
     for wanted in (["🔬 연구"], ["연구"]):
         settings.delivery.telegram.categories = wanted
-        assert [(i["rank"], i["title"]) for i in for_channel(data, settings, "telegram")["items"]] == [(1, "a")]
+        assert [(i.rank, i.title) for i in for_channel(data, settings, "telegram").items] == [(1, "a")]
     assert for_channel(data, settings, "slack") is data
 
 

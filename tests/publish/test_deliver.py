@@ -21,6 +21,7 @@ from werkzeug import Request, Response
 from ainews import pipeline
 from ainews.config import Settings
 from ainews.publish import deliver
+from ainews.publish.records import PublishedDay
 from ainews.store import Store
 
 DAY = date(2026, 1, 20)
@@ -95,9 +96,9 @@ def test_slack_block_kit_once(setup: tuple[Store, Settings, Path], httpserver: H
 
 
 def test_slack_escapes_hostile_text() -> None:
-    data = {"day": "2026-01-20", "title": "t", "items": [
+    data = PublishedDay.from_json({"day": "2026-01-20", "title": "t", "items": [
         {"rank": i, "title": t, "url": "javascript:alert(1)", "summary": ["<b>x</b> & y"], "publisher": "<p>",
-         "category": "c", "others": []} for i, t in enumerate(HOSTILE_TITLES, 1)]}
+         "category": "c", "others": []} for i, t in enumerate(HOSTILE_TITLES, 1)]})
     payload = deliver.slack_payload(data)
     for block in payload["blocks"][1:-2]:
         text = block["text"]["text"]

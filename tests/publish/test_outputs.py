@@ -31,7 +31,7 @@ def published(tmp_path: Path) -> tuple[Path, Store, Settings]:
     fill_store(store, DAYS)
     fill_hostile(store, DAYS[-1])
     out = tmp_path / "out"
-    pipeline.publish_all(store, settings, out, weekly=True)
+    pipeline.publish_all(store, settings, out, pipeline.PublishOptions(weekly=True))
     yield out, store, settings
     store.close()
 
@@ -58,8 +58,10 @@ def test_layout_and_markdown(published: tuple[Path, Store, Settings]) -> None:
 
 def test_json_has_every_field_in_ranked_order(published: tuple[Path, Store, Settings]) -> None:
     out, _, _ = published
-    data = jsonout.load_day(out / "digests" / "2026" / "2026-01-19.json")
-    assert data is not None and data["schema"] == jsonout.SCHEMA and data["day"] == "2026-01-19"
+    path = out / "digests" / "2026" / "2026-01-19.json"
+    assert jsonout.load_day(path) is not None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["schema"] == jsonout.SCHEMA and data["day"] == "2026-01-19"
     assert [it["rank"] for it in data["items"]] == list(range(1, len(data["items"]) + 1))
     item = next(it for it in data["items"] if it["story"])
     for key in ("title", "url", "publisher", "published_at", "category", "category_emoji", "topics", "companies",
@@ -170,7 +172,7 @@ def test_feed_descriptions_are_escaped_html(published: tuple[Path, Store, Settin
 def test_second_publish_is_byte_identical_and_incremental(published: tuple[Path, Store, Settings]) -> None:
     out, store, settings = published
     before = tree_bytes(out)
-    result = pipeline.publish_all(store, settings, out, weekly=True)
+    result = pipeline.publish_all(store, settings, out, pipeline.PublishOptions(weekly=True))
     assert result.written == []
     assert tree_bytes(out) == before
     # a new day: its files appear, old day pages are not rewritten

@@ -12,7 +12,7 @@ from pubkit import add_article
 
 from ainews import pipeline
 from ainews.config import Settings
-from ainews.publish import deliver
+from ainews.publish import deliver, jsonout
 from ainews.store import Store
 
 DAY = date(2026, 1, 20)
@@ -38,7 +38,8 @@ def test_hostile_characters_never_reach_an_output(tmp_path: Path) -> None:
         text = path.read_text(encoding="utf-8")
         assert not BAD.search(text), path
         assert "가" * (CAP + 1) not in text, path  # the title is capped everywhere
-    data = json.loads((out / "digests" / "2026" / "2026-01-20.json").read_text(encoding="utf-8"))
+    data = jsonout.load_day(out / "digests" / "2026" / "2026-01-20.json")
+    assert data is not None
     mail = deliver.email_message(data, "a@example.org", ["b@example.org"])
     messages = [json.dumps(deliver.slack_payload(data), ensure_ascii=False), *deliver.telegram_messages(data),
                 str(mail["Subject"]), *(p.get_content() for p in mail.walk() if p.get_content_maintype() == "text")]
