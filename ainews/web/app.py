@@ -31,8 +31,8 @@ from ainews.store import Store
 from ainews.store import search as S
 from ainews.urltrust import clean_web_url, page_reference
 from ainews.web import guards
-from ainews.web.cache import CacheMiddleware, PageCache
 from ainews.web.charts import color, line_chart, sparkline
+from ainews.web.fastpath import CachedFastAPI
 from ainews.web.highlight import present
 from ainews.web.timefmt import machine_when, when
 
@@ -262,12 +262,12 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
         web.maybe_sync()
     else:  # already synced: the first full stale scan can wait until something moves
         web.mark_synced()
-    app = FastAPI(title="ainews", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
-                  description="Korean AI news: articles, stories, search and trends (read-only).")
+    app = CachedFastAPI(store, title="ainews", version="1", docs_url=None, redoc_url=None,
+                        openapi_url="/api/openapi.json",
+                        description="Korean AI news: articles, stories, search and trends (read-only).")
     app.state.web = web
-    app.state.page_cache = PageCache()  # answers keyed by the store's change fingerprint (web/cache.py)
-    app.add_middleware(CacheMiddleware, store=store, cache=app.state.page_cache)
-    app.add_middleware(guards.SecurityHeaders)  # outermost: 304s from the cache get the headers too
+    app.state.page_cache = app.fast_path.cache  # answers keyed by the store's change fingerprint (web/fastpath.py)
+    app.add_middleware(guards.SecurityHeaders)  # on every answer the app renders, so on the cached ones too
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True)
