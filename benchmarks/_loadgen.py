@@ -4,7 +4,8 @@ Why not httpx: its pool costs about as much CPU per request as the server's cach
 2 cores an httpx client measures itself. Here each client holds one keep-alive connection over raw
 asyncio streams (uvloop when installed), writes a GET and reads the answer by Content-Length (or
 chunked). A warm-up period is sent first and not recorded. Prints one JSON object: requests, errors,
-seconds, req/s, p50/p95/p99 ms, statuses, and the CPU seconds the client itself used.
+seconds, req/s, p50/p95/p99 ms, statuses, and the CPU seconds the client itself used, after a line
+"recording" when recording starts and "done" when it ends (the driver samples the server's CPU then).
 
 Usage: python _loadgen.py HOST PORT CLIENTS SECONDS WARMUP CAP PATHS_JSON_FILE
 """
@@ -49,15 +50,15 @@ class Load:
         self.latencies: list[float] = []
         self.statuses: dict[str, int] = {}
         self.sent = 0
+        self.next = 0  # one sequence over all clients: with CAP = len(paths) each path is asked once
         self.recording = False
 
-    async def client(self, k: int, deadline: float) -> None:
+    async def client(self, deadline: float) -> None:
         reader, writer = await asyncio.open_connection(self.host, self.port)
-        n = k
         try:
             while time.monotonic() < deadline and (not self.recording or self.sent < self.cap):
-                request = self.requests[n % len(self.requests)]
-                n += 1
+                request = self.requests[self.next % len(self.requests)]
+                self.next += 1
                 began = time.perf_counter()
                 try:
                     writer.write(request)
@@ -80,12 +81,14 @@ class Load:
     async def run(self, clients: int, seconds: float, warmup: float) -> dict[str, object]:
         start = time.monotonic()
         deadline = start + warmup + seconds
-        tasks = [asyncio.create_task(self.client(k, deadline)) for k in range(clients)]
+        tasks = [asyncio.create_task(self.client(deadline)) for _ in range(clients)]
         await asyncio.sleep(warmup)
         self.recording = True
+        print("recording", flush=True)  # the driver samples the server's CPU at these two lines
         began, cpu = time.monotonic(), resource.getrusage(resource.RUSAGE_SELF)
         await asyncio.gather(*tasks)
         took, used = time.monotonic() - began, resource.getrusage(resource.RUSAGE_SELF)
+        print("done", flush=True)
         ordered = sorted(self.latencies)
         return {"requests": self.sent, "errors": self.sent - len(ordered), "seconds": took,
                 "rps": self.sent / took if took else 0.0, "p50": percentile(ordered, 50),
