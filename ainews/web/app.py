@@ -29,6 +29,7 @@ from ainews.config import Settings
 from ainews.models import KST, Article, DigestItem, Story, now_kst
 from ainews.store import Store
 from ainews.store import search as S
+from ainews.store.changes import ChangeWatch
 from ainews.urltrust import clean_web_url, page_reference
 from ainews.web import guards
 from ainews.web.charts import color, line_chart, sparkline
@@ -156,7 +157,8 @@ class Web:
         self._last_full = -FULL_SYNC_EVERY
         self._mark: tuple[Any, ...] | None = None
         self._sync_lock = threading.Lock()
-        self._facets: tuple[float, int, dict[str, list[tuple[str, int]]]] | None = None
+        self._facets: tuple[float, Any, dict[str, list[tuple[str, int]]]] | None = None
+        self.watch = ChangeWatch(store.engine)  # the store's fingerprint for a stat, not a COUNT(*) per page
 
     def maybe_sync(self) -> None:
         """At most every SYNC_EVERY seconds, in a background thread: when the articles' fingerprint
@@ -184,7 +186,7 @@ class Web:
         self._mark, self._last_full = self.index.fingerprint(), time.monotonic()
 
     def facets(self) -> dict[str, list[tuple[str, int]]]:
-        count = self.store.count_articles()
+        count = self.watch.current()
         cached = self._facets
         if cached and cached[1] == count and time.monotonic() - cached[0] < FACETS_TTL:
             return cached[2]
@@ -262,7 +264,7 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
         web.maybe_sync()
     else:  # already synced: the first full stale scan can wait until something moves
         web.mark_synced()
-    app = CachedFastAPI(store, title="ainews", version="1", docs_url=None, redoc_url=None,
+    app = CachedFastAPI(store, web.watch, title="ainews", version="1", docs_url=None, redoc_url=None,
                         openapi_url="/api/openapi.json",
                         description="Korean AI news: articles, stories, search and trends (read-only).")
     app.state.web = web

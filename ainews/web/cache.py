@@ -34,6 +34,7 @@ class Entry:
     body: bytes
     etag: bytes = b""
     gzipped: tuple[int, list[tuple[bytes, bytes]], bytes] | None = None  # (status, headers, body)
+    gzip_checked: bool = False  # gzipped was computed (None then means: not worth compressing)
 
 
 class PageCache:

@@ -6,13 +6,14 @@ a ChangeWatch (a file stat per request, not a query), so `run`/`add` in any proc
 A miss runs the whole app once: concurrent misses for the same key wait for that one render instead
 of each rendering it (a cold story page under 50 clients was otherwise rendered ~13 times). Cached
 answers were rendered through the app's SecurityHeaders, and the 304s made here get the same
-headers, so every response carries them. Bodies are kept gzipped too, for clients that accept it.
+headers, so every response carries them. A body asked for twice is kept gzipped too, for clients that accept it.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -40,13 +41,15 @@ Scope = dict[str, Any]
 Message = dict[str, Any]
 ASGIApp = Callable[..., Any]
 VARY = (b"vary", b"Accept-Encoding")
+RENDERS = 4  # misses rendered at once; more only queue on the GIL and the store's connection pool
 
 
 class FastPath:
     """Serve GET/HEAD answers of `app` from a PageCache; 304 to a matching conditional request."""
 
-    def __init__(self, app: ASGIApp, store: Store, cache: PageCache | None = None) -> None:
-        self.app, self.cache, self.watch = app, cache or PageCache(), ChangeWatch(store.engine)
+    def __init__(self, app: ASGIApp, store: Store, watch: ChangeWatch | None = None, renders: int = RENDERS) -> None:
+        self.app, self.cache, self.watch = app, PageCache(), watch or ChangeWatch(store.engine)
+        self.renders = asyncio.Semaphore(renders)
         self._filling: dict[tuple[Any, ...], asyncio.Event] = {}
         self._modified: tuple[Any, bytes | None] = (object(), None)
 
@@ -76,8 +79,13 @@ class FastPath:
         if entry is None:
             await self.app(scope, receive, send)
             return
-        gzipped = entry.gzipped is not None and wants_gzip(headers.get(b"accept-encoding", b""))
-        status, out, body = (entry.gzipped if gzipped else (entry.status, entry.headers, entry.body))  # type: ignore[misc]
+        variant = (entry.status, entry.headers, entry.body)
+        if wants_gzip(headers.get(b"accept-encoding", b"")):
+            if not entry.gzip_checked:  # compressed on its second request: a page asked once never pays
+                entry = replace(entry, gzipped=with_gzip(entry.status, entry.headers, entry.body), gzip_checked=True)
+                self.cache.put(key, entry)
+            variant = entry.gzipped or variant
+        status, out, body = variant
         await send_answer(send, status, out, b"" if scope["method"] == "HEAD" else body)
 
     def validators(self, etag: bytes, changed: Any) -> list[tuple[bytes, bytes]]:
@@ -125,19 +133,19 @@ class FastPath:
                 size += len(chunks[-1])
                 if not message.get("more_body") and size <= MAX_BODY:
                     headers = merge_headers(start.get("headers") or [], validators)
-                    body = b"".join(chunks)
-                    self.cache.put(key, Entry(200, headers, body, etag, with_gzip(200, headers, body)))
+                    self.cache.put(key, Entry(200, headers, b"".join(chunks), etag))
             await send(message)
 
-        await self.app(scope, receive, capture)
+        async with self.renders:  # waiting here costs nothing; 40 threads fighting over 2 cores do
+            await self.app(scope, receive, capture)
 
 
 class CachedFastAPI(FastAPI):
     """FastAPI behind a FastPath: `fast_path.cache` holds the answers, `full` is the whole app."""
 
-    def __init__(self, store: Store, **kwargs: Any) -> None:
+    def __init__(self, store: Store, watch: ChangeWatch | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.fast_path = FastPath(self.full, store)
+        self.fast_path = FastPath(self.full, store, watch)
 
     async def __call__(self, scope: Scope, receive: Callable[..., Any], send: Callable[..., Any]) -> None:
         await self.fast_path(scope, receive, send)
