@@ -98,6 +98,7 @@ class ChangeWatch:
         self._stamp: tuple[Any, ...] | None = None
         self._read_at = -recheck
         self._mark: Mark = (0, None)
+        self.reads = 0  # how often the row was actually read
 
     def _file_stamp(self) -> tuple[Any, ...]:
         stamp: list[Any] = []
@@ -116,6 +117,7 @@ class ChangeWatch:
             return self._mark
         with self._lock:
             self._mark, self._stamp, self._read_at = fingerprint(self._engine), stamp, now
+            self.reads += 1
             return self._mark
 
     def close(self) -> None:

@@ -159,11 +159,16 @@ class Web:
         self._sync_lock = threading.Lock()
         self._facets: tuple[float, Any, dict[str, list[tuple[str, int]]]] | None = None
         self.watch = ChangeWatch(store.engine)  # the store's fingerprint for a stat, not a COUNT(*) per page
+        self._seen = self.watch.current()
 
     def maybe_sync(self) -> None:
         """At most every SYNC_EVERY seconds, in a background thread: when the articles' fingerprint
         moved (or FULL_SYNC_EVERY passed), index what is new. The pipeline indexes what it analyzes
-        itself; this catches whatever else reached the store, without a full scan every 15 s."""
+        itself; this catches whatever else reached the store, without a full scan every 15 s. Once the
+        first catch-up is done, a store that moved (`add`) is caught up at once, in the request."""
+        if self._mark is not None and self.watch.current() != self._seen:  # moved since the index caught up
+            self.catch_up()
+            return
         now = time.monotonic()
         if now - self._last_sync < SYNC_EVERY or not self._sync_lock.acquire(blocking=False):
             return
@@ -181,6 +186,16 @@ class Web:
                 self._sync_lock.release()
 
         threading.Thread(target=run, name="ainews-index-sync", daemon=True).start()
+
+    def catch_up(self) -> None:
+        """Index what is new now, in the request: a cached answer dropped because the store moved must
+        not be rendered again from an index that has not seen the change."""
+        with self._sync_lock:
+            mark = self.index.fingerprint()
+            if mark != self._mark:
+                self.index.sync()
+                self._mark, self._last_full = mark, time.monotonic()
+            self._seen = self.watch.current()  # after our own writes to the index
 
     def mark_synced(self) -> None:
         self._mark, self._last_full = self.index.fingerprint(), time.monotonic()
