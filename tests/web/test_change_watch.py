@@ -58,3 +58,19 @@ def test_without_a_file_the_recheck_bounds_staleness(tmp_path: Path) -> None:
     assert watch.current()[0] == first[0] + 1
     watch.close()
     store.close()
+
+
+def test_another_process_write_is_seen_within_the_recheck(any_db_url: str) -> None:
+    """SQLite at once (the stat), PostgreSQL within `recheck` (its own connection, password and all)."""
+    store = Store(any_db_url)
+    watch = ChangeWatch(store.engine, recheck=0.3)
+    first = watch.current()
+    write_elsewhere(any_db_url, "elsewhere-2")
+    began = time.monotonic()
+    while watch.current() == first and time.monotonic() - began < 5:
+        time.sleep(0.02)
+    waited = time.monotonic() - began
+    assert watch.current()[0] == first[0] + 1
+    assert waited < (0.28 if store.engine.dialect.name == "sqlite" else 1.0), waited  # sqlite: before any recheck
+    watch.close()
+    store.close()
