@@ -72,15 +72,16 @@ class FastPath:
         if not_modified(headers, etag.decode(), changed):  # the client holds this very answer
             await send_answer(send, 304, [*guards.HEADERS, *self.validators(etag, changed)], b"")
             return
+        fresh = entry is None
         if entry is None and scope["method"] == "GET":
             entry = await self.fill_once(scope, receive, send, key, etag, changed)
-            if entry is None:
+            if entry is None:  # not cacheable: already answered
                 return
         if entry is None:
             await self.app(scope, receive, send)
             return
         variant = (entry.status, entry.headers, entry.body)
-        if wants_gzip(headers.get(b"accept-encoding", b"")):
+        if not fresh and wants_gzip(headers.get(b"accept-encoding", b"")):
             if not entry.gzip_checked:  # compressed on its second request: a page asked once never pays
                 entry = replace(entry, gzipped=with_gzip(entry.status, entry.headers, entry.body), gzip_checked=True)
                 self.cache.put(key, entry)
@@ -98,46 +99,64 @@ class FastPath:
     async def fill_once(self, scope: Scope, receive: Callable[..., Any], send: Callable[..., Any],
                         key: tuple[Any, ...], etag: bytes, changed: Any) -> Entry | None:
         """Render the answer, or wait for the render already under way: the entry to send, or None
-        when this call already answered."""
+        when the answer was not cacheable and this call already sent it."""
         waiting = self._filling.get(key)
         if waiting is not None:
             await waiting.wait()
             entry = self.cache.get(key)
-            if entry is None:  # that render was not kept (an error page): render for ourselves
-                await self.fill(scope, receive, send, key, etag, changed)
-            return entry
+            # that render was not kept (an error page): render for ourselves
+            return entry if entry is not None else await self.fill(scope, receive, send, key, etag, changed)
         done = self._filling[key] = asyncio.Event()
         try:
-            await self.fill(scope, receive, send, key, etag, changed)
+            return await self.fill(scope, receive, send, key, etag, changed)
         finally:
             del self._filling[key]
             done.set()
-        return None
 
     async def fill(self, scope: Scope, receive: Callable[..., Any], send: Callable[..., Any],
-                   key: tuple[Any, ...], etag: bytes, changed: Any) -> None:
-        """Run the whole app; keep a 200 answer (validators stamped on it) for the next request."""
-        validators = self.validators(etag, changed)
-        start: Message = {}
-        chunks: list[bytes] = []
-        size = 0
+                   key: tuple[Any, ...], etag: bytes, changed: Any) -> Entry | None:
+        """Run the whole app. A 200 answer up to MAX_BODY is held back, kept and returned unsent, so
+        neither a render slot nor the requests waiting for it wait on a slow reader; anything else
+        goes out as the app sends it."""
+        held: list[Message] = []
+        size, passing = 0, False
+
+        def tagged(message: Message) -> Message:  # a 200 not kept still carries its validators
+            if message["type"] != "http.response.start":
+                return message
+            return message | {"headers": merge_headers(message.get("headers") or [], self.validators(etag, changed))}
 
         async def capture(message: Message) -> None:
-            nonlocal size
-            if message["type"] == "http.response.start":
-                start.update(message)
-                if message["status"] == 200:
-                    message = message | {"headers": merge_headers(message.get("headers") or [], validators)}
-            elif message["type"] == "http.response.body" and start.get("status") == 200 and size <= MAX_BODY:
-                chunks.append(message.get("body", b""))
-                size += len(chunks[-1])
-                if not message.get("more_body") and size <= MAX_BODY:
-                    headers = merge_headers(start.get("headers") or [], validators)
-                    self.cache.put(key, Entry(200, headers, b"".join(chunks), etag))
+            nonlocal size, passing
+            if not passing and message["type"] not in ("http.response.start", "http.response.body"):
+                await send(message)  # e.g. the test client's template debug message: nothing to keep
+                return
+            if not passing:
+                if message["type"] == "http.response.start" and message["status"] == 200 and not held:
+                    held.append(message)
+                    return
+                if held and message["type"] == "http.response.body":
+                    held.append(message)
+                    size += len(message.get("body", b""))
+                    if size <= MAX_BODY:
+                        return
+                    message = held.pop()
+                passing = True  # not a 200, or too big to keep: out it goes, as it comes
+                for early in held:
+                    await send(tagged(early))
+                held.clear()
             await send(message)
 
         async with self.renders:  # waiting here costs nothing; 40 threads fighting over 2 cores do
             await self.app(scope, receive, capture)
+        if passing or not held or held[-1]["type"] != "http.response.body" or held[-1].get("more_body"):
+            for message in held:  # the app stopped before its last body message: pass on what it sent
+                await send(tagged(message))
+            return None
+        headers = merge_headers(held[0].get("headers") or [], self.validators(etag, changed))
+        entry = Entry(200, headers, b"".join(m.get("body", b"") for m in held[1:]), etag)
+        self.cache.put(key, entry)
+        return entry
 
 
 class CachedFastAPI(FastAPI):
