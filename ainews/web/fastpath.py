@@ -6,7 +6,8 @@ a ChangeWatch (a file stat per request, not a query), so `run`/`add` in any proc
 A miss runs the whole app once: concurrent misses for the same key wait for that one render instead
 of each rendering it (a cold story page under 50 clients was otherwise rendered ~13 times). Cached
 answers were rendered through the app's SecurityHeaders, and the 304s made here get the same
-headers, so every response carries them. A body asked for twice is kept gzipped too, for clients that accept it.
+headers, so every response carries them. A body asked for twice is kept gzipped too, for clients
+that accept it.
 """
 
 from __future__ import annotations
@@ -62,11 +63,8 @@ class FastPath:
         if b"authorization" in headers:
             await self.app(scope, receive, send)
             return
-        counter, changed = self.watch.current()
-        raw = scope.get("query_string", b"")
-        # the query as the routes see it (Starlette decodes it the same way): %-forms of one query share an entry
-        query = tuple(parse_qsl(raw.decode("latin-1"), keep_blank_values=True)) if raw else ()
-        key = ((counter, changed, now_kst().date()), scope.get("root_path", "") + scope["path"], query)
+        key = self.key(scope)
+        changed = key[0][1]
         entry = self.cache.get(key)
         etag = entry.etag if entry else etag_for(*key).encode()
         if not_modified(headers, etag.decode(), changed):  # the client holds this very answer
@@ -80,14 +78,28 @@ class FastPath:
         if entry is None:
             await self.app(scope, receive, send)
             return
+        await self.send_entry(send, key, entry, gzip_ok=not fresh and wants_gzip(headers.get(b"accept-encoding", b"")),
+                              head=scope["method"] == "HEAD")
+
+    def key(self, scope: Scope) -> tuple[Any, ...]:
+        """((counter, changed, KST day), path, query as the routes decode it: %-forms share an entry)."""
+        counter, changed = self.watch.current()
+        raw = scope.get("query_string", b"")
+        query = tuple(parse_qsl(raw.decode("latin-1"), keep_blank_values=True)) if raw else ()
+        return (counter, changed, now_kst().date()), scope.get("root_path", "") + scope["path"], query
+
+    async def send_entry(self, send: Callable[..., Any], key: tuple[Any, ...], entry: Entry, gzip_ok: bool,
+                         head: bool) -> None:
+        """The kept answer, gzipped when the client takes it (compressed on the page's second request,
+        so a page asked for once never pays)."""
         variant = (entry.status, entry.headers, entry.body)
-        if not fresh and wants_gzip(headers.get(b"accept-encoding", b"")):
-            if not entry.gzip_checked:  # compressed on its second request: a page asked once never pays
+        if gzip_ok:
+            if not entry.gzip_checked:
                 entry = replace(entry, gzipped=with_gzip(entry.status, entry.headers, entry.body), gzip_checked=True)
                 self.cache.put(key, entry)
             variant = entry.gzipped or variant
         status, out, body = variant
-        await send_answer(send, status, out, b"" if scope["method"] == "HEAD" else body)
+        await send_answer(send, status, out, b"" if head else body)
 
     def validators(self, etag: bytes, changed: Any) -> list[tuple[bytes, bytes]]:
         if self._modified[0] != changed:
