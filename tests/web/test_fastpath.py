@@ -199,3 +199,18 @@ def test_serve_with_two_workers(tmp_path: Path) -> None:
         proc.terminate()
         output = proc.communicate(timeout=30)[0].decode(errors="replace")
     assert output.count("Started server process") >= 2, output
+
+
+def test_an_answer_too_big_to_keep_goes_out_whole_and_tagged(served: tuple[str, Any, Path],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    base, app, _path = served
+    monkeypatch.setattr("ainews.web.fastpath.MAX_BODY", 100)  # every page is "too big" now
+    cache = app.state.page_cache
+    with httpx.Client(base_url=base) as client:
+        kept = len(cache)
+        answers = [client.get("/trends?weeks=20") for _ in range(2)]
+    assert len(cache) == kept  # not kept: each request rendered and streamed it
+    assert answers[0].status_code == 200 and len(answers[0].content) > 100
+    assert answers[0].content == answers[1].content and "</html>" in answers[0].text
+    assert answers[0].headers["etag"] and answers[0].headers["vary"] == "Accept-Encoding"
+    assert_security_headers(answers[0])
