@@ -399,14 +399,14 @@ def publish_cmd(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Processes sharing the port (each its own cache).")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request (a third of a cached answer's cost).")] = False,
 ) -> None:
     """Serve the web app over the store: daily digest, archive, filters, search, stories, trends, /api/."""
-    import uvicorn
-
-    from ainews.web.app import create_app
+    from ainews.web.serve import run
 
     settings = state.settings()
-    uvicorn.run(create_app(state.store(settings), settings), host=host, port=port, log_level="info")
+    run(settings, state.store(settings), host, port, workers, access_log, state.config)
 
 
 @app.command("search")

@@ -29,11 +29,12 @@ from ainews.config import Settings
 from ainews.models import KST, Article, DigestItem, Story, now_kst
 from ainews.store import Store
 from ainews.store import search as S
+from ainews.store.changes import ChangeWatch
 from ainews.text.urls import clean_web_url
 from ainews.urltrust import page_reference
 from ainews.web import guards
-from ainews.web.cache import CacheMiddleware, PageCache
 from ainews.web.charts import color, line_chart, sparkline
+from ainews.web.fastpath import CachedFastAPI
 from ainews.web.highlight import present
 from ainews.web.timefmt import machine_when, when
 
@@ -157,12 +158,18 @@ class Web:
         self._last_full = -FULL_SYNC_EVERY
         self._mark: tuple[Any, ...] | None = None
         self._sync_lock = threading.Lock()
-        self._facets: tuple[float, int, dict[str, list[tuple[str, int]]]] | None = None
+        self._facets: tuple[float, Any, dict[str, list[tuple[str, int]]]] | None = None
+        self.watch = ChangeWatch(store.engine)  # the store's fingerprint for a stat, not a COUNT(*) per page
+        self._seen = self.watch.current()
 
     def maybe_sync(self) -> None:
         """At most every SYNC_EVERY seconds, in a background thread: when the articles' fingerprint
         moved (or FULL_SYNC_EVERY passed), index what is new. The pipeline indexes what it analyzes
-        itself; this catches whatever else reached the store, without a full scan every 15 s."""
+        itself; this catches whatever else reached the store, without a full scan every 15 s. Once the
+        first catch-up is done, a store that moved (`add`) is caught up at once, in the request."""
+        if self._mark is not None and self.watch.current() != self._seen:  # moved since the index caught up
+            self.catch_up()
+            return
         now = time.monotonic()
         if now - self._last_sync < SYNC_EVERY or not self._sync_lock.acquire(blocking=False):
             return
@@ -181,11 +188,21 @@ class Web:
 
         threading.Thread(target=run, name="ainews-index-sync", daemon=True).start()
 
+    def catch_up(self) -> None:
+        """Index what is new now, in the request: a cached answer dropped because the store moved must
+        not be rendered again from an index that has not seen the change."""
+        with self._sync_lock:
+            mark = self.index.fingerprint()
+            if mark != self._mark:
+                self.index.sync()
+                self._mark, self._last_full = mark, time.monotonic()
+            self._seen = self.watch.current()  # after our own writes to the index
+
     def mark_synced(self) -> None:
         self._mark, self._last_full = self.index.fingerprint(), time.monotonic()
 
     def facets(self) -> dict[str, list[tuple[str, int]]]:
-        count = self.store.count_articles()
+        count = self.watch.current()
         cached = self._facets
         if cached and cached[1] == count and time.monotonic() - cached[0] < FACETS_TTL:
             return cached[2]
@@ -263,12 +280,12 @@ def create_app(store: Store, settings: Settings | None = None, index: S.SearchIn
         web.maybe_sync()
     else:  # already synced: the first full stale scan can wait until something moves
         web.mark_synced()
-    app = FastAPI(title="ainews", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
-                  description="Korean AI news: articles, stories, search and trends (read-only).")
+    app = CachedFastAPI(store, web.watch, title="ainews", version="1", docs_url=None, redoc_url=None,
+                        openapi_url="/api/openapi.json",
+                        description="Korean AI news: articles, stories, search and trends (read-only).")
     app.state.web = web
-    app.state.page_cache = PageCache()  # answers keyed by the store's change fingerprint (web/cache.py)
-    app.add_middleware(CacheMiddleware, store=store, cache=app.state.page_cache)
-    app.add_middleware(guards.SecurityHeaders)  # outermost: 304s from the cache get the headers too
+    app.state.page_cache = app.fast_path.cache  # answers keyed by the store's change fingerprint (web/fastpath.py)
+    app.add_middleware(guards.SecurityHeaders)  # on every answer the app renders, so on the cached ones too
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True)

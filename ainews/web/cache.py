@@ -3,34 +3,28 @@ Last-Modified so a browser that already has the answer gets a bodiless 304.
 
 The fingerprint (store/changes.py) moves with every write transaction of any process (`run`, `add`,
 `analyze`, the search index catching up), so a cached answer is never older than the store. The
-key also holds the KST date, because `/` shows today's digest once the day turns. Pure ASGI: a hit
-never reaches the route, the thread pool or the template engine.
+key also holds the KST date, because `/` shows today's digest once the day turns. The ASGI side that
+serves from it sits in front of FastAPI (web/fastpath.py).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
-
-from ainews.models import now_kst
-from ainews.store import Store
-from ainews.store.changes import fingerprint
-
-Scope = dict[str, Any]
-Message = dict[str, Any]
-ASGIApp = Callable[..., Any]
 
 MAX_ENTRIES = 2000
 MAX_BYTES = 64 * 1024 * 1024
 MAX_BODY = 2 * 1024 * 1024  # bigger answers are served fresh each time
 SKIP_PREFIXES = ("/static/",)
 CACHE_CONTROL = b"no-cache"  # keep it, but ask again each time (a 304 is cheap)
+GZIP_MIN = 1024  # smaller answers gain too little from compression
+GZIP_TYPES = (b"text/", b"application/json", b"application/xml", b"image/svg+xml")
 
 
 @dataclass(frozen=True)
@@ -38,6 +32,9 @@ class Entry:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    etag: bytes = b""
+    gzipped: tuple[int, list[tuple[bytes, bytes]], bytes] | None = None  # (status, headers, body)
+    gzip_checked: bool = False  # gzipped was computed (None then means: not worth compressing)
 
 
 class PageCache:
@@ -63,15 +60,22 @@ class PageCache:
     def put(self, key: tuple[Any, ...], entry: Entry) -> None:
         with self._lock:
             old = self._entries.pop(key, None)
-            self._bytes -= len(old.body) if old else 0
+            self._bytes -= entry_size(old) if old else 0
             self._entries[key] = entry
-            self._bytes += len(entry.body)
+            self._bytes += entry_size(entry)
             while self._entries and (len(self._entries) > self.max_entries or self._bytes > self.max_bytes):
                 _key, dropped = self._entries.popitem(last=False)
-                self._bytes -= len(dropped.body)
+                self._bytes -= entry_size(dropped)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
-def etag_for(mark: tuple[Any, ...], path: str, query: bytes) -> str:
+def entry_size(entry: Entry) -> int:
+    return len(entry.body) + (len(entry.gzipped[2]) if entry.gzipped else 0)
+
+
+def etag_for(mark: tuple[Any, ...], path: str, query: Any) -> str:
     digest = hashlib.sha256(repr((mark, path, query)).encode()).hexdigest()[:24]
     return f'W/"{digest}"'
 
@@ -94,67 +98,27 @@ def not_modified(headers: dict[bytes, bytes], etag: str, modified: datetime | No
     return False
 
 
-class CacheMiddleware:
-    """Serve GET answers of `app` from a PageCache; answer 304 to a matching conditional request."""
-
-    def __init__(self, app: ASGIApp, store: Store, cache: PageCache | None = None) -> None:
-        self.app, self.store = app, store
-        self.cache = cache or PageCache()
-
-    async def __call__(self, scope: Scope, receive: Callable[..., Any], send: Callable[..., Any]) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or \
-                scope["path"].startswith(SKIP_PREFIXES):
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        if b"authorization" in headers:
-            await self.app(scope, receive, send)
-            return
-        counter, changed = fingerprint(self.store.engine)
-        mark = (counter, changed, now_kst().date())
-        path, query = scope.get("root_path", "") + scope["path"], scope.get("query_string", b"")
-        etag = etag_for(mark, path, query)
-        validators = [(b"etag", etag.encode()), (b"cache-control", CACHE_CONTROL)]
-        if (modified := http_date(changed)) is not None:
-            validators.append((b"last-modified", modified.encode()))
-        if not_modified(headers, etag, changed):  # the client holds this very answer: no need to render it
-            await _send(send, 304, validators, b"")
-            return
-        key = (mark, path, query)
-        entry = self.cache.get(key)
-        if entry is not None:
-            await _send(send, entry.status, entry.headers, b"" if scope["method"] == "HEAD" else entry.body)
-            return
-        await self._fill(scope, receive, send, key, validators)
-
-    async def _fill(self, scope: Scope, receive: Callable[..., Any], send: Callable[..., Any],
-                    key: tuple[Any, ...], validators: list[tuple[bytes, bytes]]) -> None:
-        """Run the route; keep a 200 answer (and stamp validators on it) for the next request."""
-        start: Message = {}
-        chunks: list[bytes] = []
-        size = 0
-
-        async def capture(message: Message) -> None:
-            nonlocal size
-            if message["type"] == "http.response.start":
-                start.update(message)
-                if message["status"] == 200:
-                    message = message | {"headers": _merge(message.get("headers") or [], validators)}
-            elif message["type"] == "http.response.body" and start.get("status") == 200 and size <= MAX_BODY:
-                chunks.append(message.get("body", b""))
-                size += len(chunks[-1])
-                if not message.get("more_body") and size <= MAX_BODY and scope["method"] == "GET":
-                    self.cache.put(key, Entry(200, _merge(start.get("headers") or [], validators), b"".join(chunks)))
-            await send(message)
-
-        await self.app(scope, receive, capture)
-
-
-def _merge(headers: list[tuple[bytes, bytes]], extra: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+def merge_headers(headers: list[tuple[bytes, bytes]], extra: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     names = {name.lower() for name, _ in extra}
     return [(n, v) for n, v in headers if n.lower() not in names] + extra
 
 
-async def _send(send: Callable[..., Any], status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+def wants_gzip(accept_encoding: bytes) -> bool:
+    """True when the client lists gzip without refusing it (`gzip;q=0`)."""
+    for part in accept_encoding.lower().split(b","):
+        name, _, params = part.strip().partition(b";")
+        if name.strip() == b"gzip":
+            return params.replace(b" ", b"") not in (b"q=0", b"q=0.0", b"q=0.00", b"q=0.000")
+    return False
+
+
+def with_gzip(status: int, headers: list[tuple[bytes, bytes]], body: bytes
+              ) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+    """The gzipped variant of a text answer worth compressing, made once when it is cached."""
+    kind = dict((n.lower(), v) for n, v in headers).get(b"content-type", b"")
+    if len(body) < GZIP_MIN or not kind.startswith(GZIP_TYPES) or \
+            any(n.lower() == b"content-encoding" for n, _ in headers):
+        return None
+    packed = gzip.compress(body, compresslevel=6, mtime=0)
+    out = [(n, v) for n, v in headers if n.lower() != b"content-length"]
+    return status, [*out, (b"content-length", str(len(packed)).encode()), (b"content-encoding", b"gzip")], packed
