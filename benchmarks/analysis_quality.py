@@ -6,8 +6,9 @@ and for two halves split by story (a held-out-style check: rules tuned on one ha
 on the other). `--noise N` adds N articles recombined from the summary dev set's sentences, dated
 within the story window of dev articles, and scores the dev articles only: the check that story
 blocking in a big, dense batch keeps the quality of a small one.
-`--kfold K` splits by story into K folds; per fold the settings in `tuning_grid()` are chosen on the
-other K-1 folds and scored on the held-out one.
+`--kfold K` splits by story into K folds; per fold the organisation-salience model is fitted
+(benchmarks/salience_fit.py) and the settings in `tuning_grid()` are chosen on the other K-1 folds,
+then scored on the held-out one. Kiwi's work is done once and reused across grid points.
 Run: `.venv/bin/python benchmarks/analysis_quality.py [--errors] [--noise N] [--kfold K]`.
 """
 
@@ -125,26 +126,63 @@ def objective(m: dict[str, float]) -> float:
 
 
 def kfold(gold: list[dict[str, Any]], k: int, noise: int) -> None:
-    """Per fold: pick the grid point best on the other folds, report it on this fold (held out)."""
+    """Per fold: fit salience and pick the grid point on the other folds, report this fold (held out)."""
+    import salience_fit  # noqa: PLC0415 - same folder, run as a script
+
+    from ainews.analyze import salience
+
     grid = tuning_grid()
-    preds = []
-    for point in grid:
-        with overrides(point):
-            preds.append(predict(gold, noise))
+    examples, missed = salience_fit.examples(gold)
     keys = ["relevance_accuracy", "story_pair_precision", "story_pair_recall", "story_pair_f1",
             "company_precision", "company_recall", "company_f1"]
     print(f"{k}-fold by story, {len(grid)} grid points" + (f", among {noise} noise articles" if noise else ""))
     print(f"{'fold':6}{'docs':>6}" + "".join(f"{key.replace('_pair', '').replace('relevance_', 'rel_'):>18}"
                                         for key in keys) + "  chosen")
     held: list[dict[str, float]] = []
-    for f in range(k):
-        train = [g for g in gold if fold(g, k) != f]
-        test = [g for g in gold if fold(g, k) == f]
-        best = max(range(len(grid)), key=lambda i: (objective(evaluate(train, preds[i])), -i))
-        m = evaluate(test, preds[best])
-        held.append(m)
-        print(f"{f:<6}{len(test):>6}" + "".join(f"{m[key]:18.3f}" for key in keys) + f"  {grid[best]}")
+    shipped = salience.MODEL
+    with cached_prepare():
+        for f in range(k):
+            train = [g for g in gold if fold(g, k) != f]
+            test = [g for g in gold if fold(g, k) == f]
+            ids = {g["id"] for g in train}
+            salience.MODEL = salience_fit.fit([e for e in examples if e.doc in ids],
+                                              {d: v for d, v in missed.items() if d in ids})
+            preds = []
+            for point in grid:
+                with overrides(point):
+                    preds.append(predict(gold, noise))
+            best = max(range(len(grid)), key=lambda i: (objective(evaluate(train, preds[i])), -i))
+            m = evaluate(test, preds[best])
+            held.append(m)
+            print(f"{f:<6}{len(test):>6}" + "".join(f"{m[key]:18.3f}" for key in keys)
+                  + f"  {grid[best]} salience threshold {salience.MODEL.threshold}")
+    salience.MODEL = shipped
     print(f"{'mean':6}{'':6}" + "".join(f"{sum(h[key] for h in held) / k:18.3f}" for key in keys))
+
+
+class cached_prepare:  # noqa: N801 - used as a context manager
+    """Reuse the prepared documents (the Kiwi pass) of identical article lists across predictions."""
+
+    def __enter__(self) -> None:
+        import ainews.analyze as analyze
+
+        self.module, self.original = analyze, analyze.prepare
+        cache: dict[tuple, list] = {}
+
+        def prepare(articles: list) -> list:
+            key = tuple((a.title, a.body, a.published_at) for a in articles)
+            if key not in cache:
+                cache.clear()
+                cache[key] = self.original(articles)
+            docs = cache[key]
+            for doc, article in zip(docs, articles, strict=True):
+                doc.article = article
+            return docs
+
+        analyze.prepare = prepare
+
+    def __exit__(self, *exc: object) -> None:
+        self.module.prepare = self.original
 
 
 def tuning_grid() -> list[dict[str, float]]:
