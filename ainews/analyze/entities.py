@@ -12,10 +12,11 @@ import re
 from ainews.analyze.discovery import discover
 from ainews.analyze.features import Doc, weighted
 from ainews.analyze.lexicon import lexicon, norm_key
+from ainews.analyze.names import merge_spellings
 from ainews.analyze.salience import salient
 
 # Weighted mentions an organisation needs to be a candidate; salience.py decides which are listed.
-CANDIDATE_MIN = 0.3
+CANDIDATE_MIN = 0.6  # above one passing (comparison, role) mention in the lead: 1.5 × ROLE_WEIGHT
 MAX_ORGS = 12
 DISCOVERED_MIN = 4.0  # pattern evidence plus mentions a discovered name needs (e.g. lead hit + 1 title mention)
 _ORG_SUFFIX = re.compile(
@@ -63,7 +64,7 @@ def candidates(doc: Doc) -> dict[str, float]:
         if score >= DISCOVERED_MIN and not _part_of_known(name, scored):
             scored[name] = max(scored.get(name, 0.0), score * 0.8)
     _drop_shorthand_parents(scored)
-    return {name: s for name, s in scored.items() if s >= CANDIDATE_MIN}
+    return {name: s for name, s in merge_spellings(scored, doc).items() if s >= CANDIDATE_MIN}
 
 
 def rank_organisations(doc: Doc) -> list[tuple[str, float]]:
