@@ -16,7 +16,7 @@ from ainews.analyze.names import merge_spellings
 from ainews.analyze.salience import salient
 
 # Weighted mentions an organisation needs to be a candidate; salience.py decides which are listed.
-CANDIDATE_MIN = 0.6  # above one passing (comparison, role) mention in the lead: 1.5 × ROLE_WEIGHT
+CANDIDATE_MIN = 0.3  # one passing mention (COMPARISON_WEIGHT); salience.py decides
 MAX_ORGS = 12
 DISCOVERED_MIN = 4.0  # pattern evidence plus mentions a discovered name needs (e.g. lead hit + 1 title mention)
 _ORG_SUFFIX = re.compile(

@@ -5,7 +5,10 @@ it is mentioned: zone counts (title > subtitles > lead > body), first position, 
 article's organisation mentions, grammatical-subject frames ("X는 …", "X가 …" at a clause start)
 and the passing-mention frames of data/salience.toml (comparison "X처럼/X와 달리/X 대비", lists
 "X 등", platforms "허깅페이스에 공개", sources "로이터에 따르면", former employers "X 출신"), its
-kind, and whether a more specific unit of it is also named (LG그룹 beside LG AI연구원). A logistic
+kind, and whether a more specific unit of it is also named (LG그룹 beside LG AI연구원). Rules in the
+same file drop what is named in passing only: a group beside its unit, a news agency quoted as a
+source, a name outside the headline whose every mention is a comparison, a platform or a former
+employer. For the rest a logistic
 model (weights in the same file, fitted by benchmarks/salience_fit.py) turns them into a
 probability; the article's companies are those at or above the threshold, most salient first.
 """
@@ -20,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ainews.analyze.features import ROLE_WORDS, Doc
-from ainews.analyze.lexicon import lexicon, norm_key
+from ainews.analyze.lexicon import Org, lexicon, norm_key
 
 FEATURES = ("title", "lead", "body", "first", "share", "subject", "comparison", "list", "platform", "source",
             "former", "role", "group_unit", "gov", "political", "media", "discovered")
@@ -39,6 +42,10 @@ class Frames:
     subject_window: int
     list_tail: re.Pattern[str]
     list_end: re.Pattern[str]
+    passing: frozenset[str]
+    single_passing: frozenset[str]
+    drop_media_sources: bool
+    drop_group_beside_unit: bool
 
 
 @dataclass(slots=True)
@@ -59,7 +66,7 @@ def _phrases(words: list[str], at_end: bool) -> re.Pattern[str]:
     alts = sorted({r"\s*".join(re.escape(part) for part in w.split(" ")) if w.strip() else re.escape(w)
                    for w in words}, key=len, reverse=True)
     body = "|".join(alts) or "(?!)"
-    return re.compile(f"(?:{body})$" if at_end else f"^(?:{body})")
+    return re.compile(f"(?:{body})$" if at_end else rf"^\s*(?:{body})")
 
 
 @lru_cache(maxsize=1)
@@ -69,13 +76,15 @@ def _data() -> dict:
 
 @lru_cache(maxsize=1)
 def frames() -> Frames:
-    f = _data()["frames"]
+    f, rules = _data()["frames"], _data()["rules"]
     after = {k: _phrases(f[k + "_after"], at_end=False) for k in _FRAME_KINDS if k + "_after" in f}
     before = {k: _phrases(f[k + "_before"], at_end=True) for k in _FRAME_KINDS if k + "_before" in f}
     particles = "|".join(re.escape(p) for p in f["subject_particles"])
     breaks = "|".join(re.escape(b) for b in f["clause_breaks"])
     return Frames(after, before, re.compile(rf"^(?:{particles})(?=[\s,])"), re.compile(breaks),
-                  int(f.get("subject_window", 12)), re.compile(f["list_tail"]), re.compile(f["list_end"]))
+                  int(f.get("subject_window", 12)), re.compile(f["list_tail"]), re.compile(f["list_end"]),
+                  frozenset(rules["passing_frames"]), frozenset(rules["single_passing_frames"]), bool(rules["drop_media_sources"]),
+                  bool(rules["drop_group_beside_unit"]))
 
 
 def _load_model() -> Model:
@@ -112,7 +121,7 @@ def _frame_counts(doc: Doc, name: str, mentions: dict[str, list[tuple[int, int, 
                   ) -> tuple[dict[str, float], int, float]:
     """Per-frame mention counts, the number of mentions found and the first position in [0, 1]."""
     fr = frames()
-    counts = dict.fromkeys((*_FRAME_KINDS, "list", "subject", "role"), 0.0)
+    counts = dict.fromkeys((*_FRAME_KINDS, "list", "subject", "role", "passing"), 0.0)
     first = 1.0
     for zone, start, end in mentions[name]:
         text = doc.texts[zone]
@@ -121,12 +130,28 @@ def _frame_counts(doc: Doc, name: str, mentions: dict[str, list[tuple[int, int, 
         after = fr.list_tail.sub("", window, count=1)[:_CONTEXT]  # past the rest of an enumeration
         counts["list"] += 1 if fr.list_end.search(window) else 0
         before = text[max(0, start - _CONTEXT):start].rstrip()
-        for kind, pattern in fr.after.items():
-            if pattern.search(after) or (kind in fr.before and fr.before[kind].search(before)):
-                counts[kind] += 1
+        kinds = {kind for kind, pattern in fr.after.items()
+                 if pattern.search(after) or (kind in fr.before and fr.before[kind].search(before))}
+        for kind in kinds:
+            counts[kind] += 1
+        counts["passing"] += 1 if kinds & fr.passing else 0
         counts["subject"] += 1 if fr.subject.search(after) and _clause_start(text, start, fr) else 0
         counts["role"] += 1 if _is_role(text[end:end + _CONTEXT]) else 0
     return counts, len(mentions[name]), first
+
+
+def _passing(org: Org | None, has_unit: bool, zones: list[float], frame: dict[str, float], found: int) -> bool:
+    """Named in passing only, whatever the model says (the rules of salience.toml)."""
+    fr = frames()
+    if fr.drop_group_beside_unit and org and org.group and has_unit:
+        return True  # "LG" beside LG AI연구원: the most specific organisation named is the actor
+    if zones[0] > 0:
+        return False  # the headline names it
+    if fr.drop_media_sources and org and org.kind == "media" and frame["source"] > 0:
+        return True  # "로이터에 따르면": a source
+    if found == 1 and any(frame[kind] for kind in fr.single_passing):
+        return True  # named once, as a person's employer ("일론 머스크 테슬라 CEO")
+    return found > 0 and frame["passing"] >= found  # every mention is a comparison, a platform, a former employer
 
 
 def _is_role(after: str) -> bool:
@@ -160,6 +185,8 @@ def candidate_features(doc: Doc, scored: dict[str, float]) -> dict[str, dict[str
         org = lex.orgs.get(name)
         frame, found, first = _frame_counts(doc, name, mentions)
         zones = doc.org_hits.get(name) or [float(min(text.count(name), 4)) for text in doc.texts]
+        if _passing(org, name in units_of, zones, frame, found):
+            continue
         n = max(1, found)
         feats = {"title": math.log1p(zones[0]), "lead": math.log1p(zones[1] + zones[2]),
                  "body": math.log1p(min(zones[3], 6.0)), "first": first, "share": score / top,
