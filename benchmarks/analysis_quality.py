@@ -120,13 +120,13 @@ def fold(doc: dict[str, Any], k: int = 2) -> int:
     return int(hashlib.sha1(key.encode()).hexdigest(), 16) % k
 
 
-def objective(m: dict[str, float]) -> float:
-    """What the fold-wise tuning maximises: the story, company and relevance scores together."""
-    return m["story_pair_f1"] + m["company_f1"] + m["relevance_accuracy"]
-
-
 def kfold(gold: list[dict[str, Any]], k: int, noise: int) -> None:
-    """Per fold: fit salience and pick the grid point on the other folds, report this fold (held out)."""
+    """Per fold: the story settings and the salience model chosen/fitted on the other folds only.
+
+    Story settings do not change the companies, so each grid point is predicted once with the shipped
+    salience model and chosen by story F1 + relevance on the training folds; then the fold is predicted
+    once more at that point with a salience model fitted on the training folds, and scored.
+    """
     import salience_fit  # noqa: PLC0415 - same folder, run as a script
 
     from ainews.analyze import salience
@@ -141,23 +141,29 @@ def kfold(gold: list[dict[str, Any]], k: int, noise: int) -> None:
     held: list[dict[str, float]] = []
     shipped = salience.MODEL
     with cached_prepare():
+        preds = []
+        for point in grid:
+            with overrides(point):
+                preds.append(predict(gold, noise))
         for f in range(k):
             train = [g for g in gold if fold(g, k) != f]
             test = [g for g in gold if fold(g, k) == f]
+            best = max(range(len(grid)), key=lambda i: (story_objective(evaluate(train, preds[i])), -i))
             ids = {g["id"] for g in train}
             salience.MODEL = salience_fit.fit([e for e in examples if e.doc in ids],
                                               {d: v for d, v in missed.items() if d in ids})
-            preds = []
-            for point in grid:
-                with overrides(point):
-                    preds.append(predict(gold, noise))
-            best = max(range(len(grid)), key=lambda i: (objective(evaluate(train, preds[i])), -i))
-            m = evaluate(test, preds[best])
+            with overrides(grid[best]):
+                m = evaluate(test, predict(gold, noise))
+            threshold, salience.MODEL = salience.MODEL.threshold, shipped
             held.append(m)
             print(f"{f:<6}{len(test):>6}" + "".join(f"{m[key]:18.3f}" for key in keys)
-                  + f"  {grid[best]} salience threshold {salience.MODEL.threshold}")
-    salience.MODEL = shipped
+                  + f"  {grid[best]}, salience threshold {threshold}")
     print(f"{'mean':6}{'':6}" + "".join(f"{sum(h[key] for h in held) / k:18.3f}" for key in keys))
+
+
+def story_objective(m: dict[str, float]) -> float:
+    """What the fold-wise choice of story settings maximises."""
+    return m["story_pair_f1"] + m["relevance_accuracy"]
 
 
 class cached_prepare:  # noqa: N801 - used as a context manager
@@ -191,7 +197,8 @@ def tuning_grid() -> list[dict[str, float]]:
 
     from ainews.analyze import attach, cluster
     axes = {"cluster.LINK_THRESHOLD": [cluster.LINK_THRESHOLD + d for d in (0.0, -0.02, 0.03)],
-            "attach.ATTACH_AVG": [attach.ATTACH_AVG, attach.ATTACH_AVG - 0.02, attach.ATTACH_AVG + 0.03, 9.0]}
+            "attach.ATTACH_AVG": [attach.ATTACH_AVG, attach.ATTACH_AVG - 0.02, attach.ATTACH_AVG + 0.03, 9.0],
+            "cluster.STATUS_PENALTY": [cluster.STATUS_PENALTY, 0.0]}
     return [dict(zip(axes, values, strict=True)) for values in product(*axes.values())]
 
 

@@ -83,8 +83,8 @@ def frames() -> Frames:
     breaks = "|".join(re.escape(b) for b in f["clause_breaks"])
     return Frames(after, before, re.compile(rf"^(?:{particles})(?=[\s,])"), re.compile(breaks),
                   int(f.get("subject_window", 12)), re.compile(f["list_tail"]), re.compile(f["list_end"]),
-                  frozenset(rules["passing_frames"]), frozenset(rules["single_passing_frames"]), bool(rules["drop_media_sources"]),
-                  bool(rules["drop_group_beside_unit"]))
+                  frozenset(rules["passing_frames"]), frozenset(rules["single_passing_frames"]),
+                  bool(rules["drop_media_sources"]), bool(rules["drop_group_beside_unit"]))
 
 
 def _load_model() -> Model:
