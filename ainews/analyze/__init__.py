@@ -31,7 +31,7 @@ from ainews.analyze.taxonomy import categorize, topic_tags
 from ainews.config import Settings
 from ainews.models import Analysis, Article, Story
 
-ANALYSIS_VERSION = "1.2"
+ANALYSIS_VERSION = "1.3"
 
 __all__ = ["ANALYSIS_VERSION", "analyze_batch", "analyze_jsonl", "category_emoji", "rank_items"]
 

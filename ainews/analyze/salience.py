@@ -203,9 +203,10 @@ def candidate_features(doc: Doc, scored: dict[str, float]) -> dict[str, dict[str
 
 def salient(doc: Doc, scored: dict[str, float], model: Model | None = None) -> list[tuple[str, float]]:
     """(name, probability) of the organisations the article is about: those in the headline, then the
-    others, each most salient first."""
+    others, each most salient first (equally likely ones, to 0.1, by their mention score)."""
     model = model or MODEL
     probs = {name: model.probability(f) for name, f in candidate_features(doc, scored).items()}
     in_title = {name for name in probs if (doc.org_hits.get(name) or [0.0])[0] > 0}  # the headline names the actors
-    ranked = sorted(probs.items(), key=lambda kv: (kv[0] not in in_title, -kv[1], doc.org_first.get(kv[0], 10**6)))
+    ranked = sorted(probs.items(), key=lambda kv: (kv[0] not in in_title, -round(kv[1], 1), -scored[kv[0]],
+                                                   doc.org_first.get(kv[0], 10**6)))
     return [(name, p) for name, p in ranked if p >= model.threshold]
