@@ -23,6 +23,7 @@ from ainews.analyze.cluster import cluster_stories, find_duplicates
 from ainews.analyze.entities import rank_organisations
 from ainews.analyze.features import Doc, prepare
 from ainews.analyze.lexicon import category_emoji
+from ainews.analyze.names import unify_groups
 from ainews.analyze.rank import rank_items
 from ainews.analyze.relevance import score_relevance
 from ainews.analyze.stories import assign, completeness
@@ -30,7 +31,7 @@ from ainews.analyze.taxonomy import categorize, topic_tags
 from ainews.config import Settings
 from ainews.models import Analysis, Article, Story
 
-ANALYSIS_VERSION = "1.2"
+ANALYSIS_VERSION = "1.3"
 
 __all__ = ["ANALYSIS_VERSION", "analyze_batch", "analyze_jsonl", "category_emoji", "rank_items"]
 
@@ -85,6 +86,10 @@ def analyze_batch(
             groups.append([dup])
     by_index = {d.index: d for d in docs}
     story_of = assign([[by_index[i] for i in g] for g in groups], {s.id: s for s in stories}, new_idx)
+    named = {i: analyses[i].companies for i in analyses} | {i: orgs[i] for i in orgs if i not in analyses}
+    unify_groups(groups, by_index, named)
+    for i, analysis in analyses.items():
+        analysis.companies = named[i]
     result: dict[int, Analysis] = {}
     for idx, analysis in analyses.items():
         article = docs[idx].article

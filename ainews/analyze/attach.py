@@ -2,8 +2,9 @@
 
 Different headlines and leads for one event are the normal case in Korean news, so one or two
 outlets' copies often fall just under the pairwise link threshold. A small cluster (a singleton or
-a pair) joins a larger one when it agrees on the core entities (organisations and headline/lead
-proper nouns that most members share; an undated piece on one more), lies inside the story window
+a pair) joins a larger one (or a pair, when it is a singleton or an earlier pair) when it agrees on
+the core entities (organisations and headline/lead proper nouns that most members share, all of a
+pair's; an undated piece on one more), lies inside the story window
 of the members, and is similar enough to them on average and to its closest member.
 """
 
@@ -15,6 +16,7 @@ from statistics import median
 from ainews.analyze.features import Doc
 
 SMALL = 2  # clusters of at most this many members may join a larger one
+TARGET_MIN = 2  # members a cluster needs to be joined (a pair may join a pair of the same event)
 ATTACH_AVG = 0.10  # mean cosine to the cluster's members
 ATTACH_MAX = 0.15  # cosine to its most similar member
 ATTACH_SHARED = 2  # core entities it shares with the cluster
@@ -36,30 +38,35 @@ def attach_small(groups: list[list[int]], sims: dict[tuple[int, int], float], co
     for (a, b), sim in sims.items():  # only the small clusters' links are ever looked at
         if a in small or b in small:
             linked[a][b] = linked[b][a] = sim
-    cores = {g: _group_core(members, core) for g, members in enumerate(groups) if len(members) > SMALL}
+    cores = {g: _group_core(members, core) for g, members in enumerate(groups) if len(members) >= TARGET_MIN}
     moves: dict[int, int] = {}
     for g, members in enumerate(groups):
         if len(members) > SMALL:
             continue
         best: tuple[float, int] | None = None
         for target in {group_of[o] for i in members for o in linked[i]} - {g}:
-            if target not in cores:
-                continue
+            if target not in cores or (len(groups[target]), -target) <= (len(members), -g):
+                continue  # only into a bigger cluster (or an earlier one of the same size): no cycles
             score = _fit(members, groups[target], linked, core, cores[target], hours, window)
             if score is not None and (best is None or score > best[0]):
                 best = (score, target)
         if best:
             moves[g] = best[1]
     out = [list(m) for m in groups]
-    for g, target in moves.items():
+    for g in moves:
+        target = g
+        while target in moves:  # a pair that joined a pair which joined a larger cluster
+            target = moves[target]
         out[target].extend(groups[g])
         out[g] = []
     return [m for m in out if m]
 
 
 def _group_core(members: list[int], core: dict[int, set[str]]) -> set[str]:
+    """Entities most members share (every member of a pair: a pair is weak evidence of its core)."""
     counts = Counter(e for i in members for e in core.get(i, ()))
-    return {e for e, c in counts.items() if c * 2 >= len(members)}
+    need = len(members) if len(members) <= SMALL else (len(members) + 1) // 2
+    return {e for e, c in counts.items() if c >= need}
 
 
 def _fit(small: list[int], big: list[int], linked: dict[int, dict[int, float]], core: dict[int, set[str]],

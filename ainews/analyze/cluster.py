@@ -25,6 +25,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from ainews.analyze.attach import attach_small, core_entities
+from ainews.analyze.events import announced_then_done, status
 from ainews.analyze.features import Doc
 from ainews.analyze.lexicon import norm_key
 
@@ -38,6 +39,7 @@ LINK_THRESHOLD = 0.17
 UNDATED_PENALTY = 0.03
 MERGE_AVG = 0.15
 COSINE_BATCH = 20000
+STATUS_PENALTY = 0.1  # a pre-announcement vs the launch it announced (events.py)
 
 
 def _shingles(doc: Doc) -> set[str]:
@@ -229,8 +231,11 @@ def cluster_stories(docs: list[Doc], orgs: dict[int, list[str]], window_hours: f
     pairs = [(a, b) for a, b in sorted(candidate_pairs(vecs, hours, window_hours))
              if a not in hours or b not in hours or abs(hours[a] - hours[b]) <= window_hours]
     sims: dict[tuple[int, int], float] = {}
+    state = {d.index: status(d) for d in docs}
     for (a, b), cos in zip(pairs, _cosines(vecs, pairs).tolist(), strict=True):
         sims[(a, b)] = cos - (0.0 if a in hours and b in hours else UNDATED_PENALTY)
+        if STATUS_PENALTY and announced_then_done(state[a], state[b], hours.get(a), hours.get(b)):
+            sims[(a, b)] -= STATUS_PENALTY
     groups = _average_link([d.index for d in docs], {p: s for p, s in sims.items() if s >= LINK_THRESHOLD})
     core = {d.index: core_entities(d, orgs.get(d.index, [])) for d in docs}
     return attach_small(groups, sims, core, hours, window_hours)

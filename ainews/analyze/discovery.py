@@ -17,7 +17,7 @@ from ainews import catalogue
 from ainews.analyze.features import Doc
 from ainews.analyze.lexicon import lexicon, norm_key
 
-_LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9&]+$")
+_LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9&]+(?: [A-Za-z0-9&]+)*$")
 _ROLES = "CEO|최고경영자|대표|회장|창업자|의장|사장|교수|장관|의원"
 
 
@@ -47,10 +47,12 @@ def rules() -> Rules:
 
 
 def normalise(name: str) -> str:
-    """One spelling per organisation: company-form words, brackets and inner spaces removed."""
+    """One spelling per organisation: company-form words, brackets and spaces next to Hangul removed
+    ("트릴리온 랩스" → "트릴리온랩스"; "Hanbit Logic" keeps its space)."""
     for word in rules().strip:
         name = name.replace(word, "")
-    return re.sub(r"\s+", "", name).strip("·,.()")
+    name = re.sub(r"(?<=[가-힣])\s+|\s+(?=[가-힣])", "", re.sub(r"\s+", " ", name))
+    return name.strip("·,.() ")
 
 
 def _looks_like_name(name: str, doc: Doc) -> bool:

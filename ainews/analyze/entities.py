@@ -12,9 +12,11 @@ import re
 from ainews.analyze.discovery import discover
 from ainews.analyze.features import Doc, weighted
 from ainews.analyze.lexicon import lexicon, norm_key
+from ainews.analyze.names import merge_spellings
+from ainews.analyze.salience import salient
 
-# Weighted mentions an organisation needs to be listed (a title mention always qualifies).
-MIN_SCORE = 1.0
+# Weighted mentions an organisation needs to be a candidate; salience.py decides which are listed.
+CANDIDATE_MIN = 0.3  # one passing mention (COMPARISON_WEIGHT); salience.py decides
 MAX_ORGS = 12
 DISCOVERED_MIN = 4.0  # pattern evidence plus mentions a discovered name needs (e.g. lead hit + 1 title mention)
 _ORG_SUFFIX = re.compile(
@@ -47,8 +49,8 @@ def _candidates(doc: Doc) -> dict[str, float]:
     return found
 
 
-def rank_organisations(doc: Doc) -> list[tuple[str, float]]:
-    """(canonical name, score) most central first: title and lead mentions count most."""
+def candidates(doc: Doc) -> dict[str, float]:
+    """Every organisation the article names (known or discovered) → zone-weighted mention score."""
     weights = lexicon().zone_weights
     scored: dict[str, float] = {}
     for org, counts in doc.org_hits.items():
@@ -62,9 +64,12 @@ def rank_organisations(doc: Doc) -> list[tuple[str, float]]:
         if score >= DISCOVERED_MIN and not _part_of_known(name, scored):
             scored[name] = max(scored.get(name, 0.0), score * 0.8)
     _drop_shorthand_parents(scored)
-    in_title = {org for org, counts in doc.org_hits.items() if counts[0] > 0}  # the headline names the actors
-    ranked = sorted(scored.items(), key=lambda kv: (kv[0] not in in_title, -kv[1], doc.org_first.get(kv[0], 10**6)))
-    return [(name, s) for name, s in ranked if s >= MIN_SCORE][:MAX_ORGS]
+    return {name: s for name, s in merge_spellings(scored, doc).items() if s >= CANDIDATE_MIN}
+
+
+def rank_organisations(doc: Doc) -> list[tuple[str, float]]:
+    """(canonical name, salience) of the organisations the article is about, most salient first."""
+    return salient(doc, candidates(doc))[:MAX_ORGS]
 
 
 def _part_of_known(name: str, scored: dict[str, float]) -> bool:

@@ -34,6 +34,7 @@ class Org:
     ai: float = 0.0
     parent: str = ""
     strict: bool = False
+    group: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,8 @@ def _orgs(items: list[dict[str, Any]]) -> tuple[dict[str, Org], dict[str, str]]:
     keys: dict[str, str] = {}
     for item in items:
         org = Org(item["name"], tuple(item.get("aliases", [])), item.get("kind", "company"),
-                  float(item.get("ai", 0.0)), item.get("parent", ""), bool(item.get("strict", False)))
+                  float(item.get("ai", 0.0)), item.get("parent", ""), bool(item.get("strict", False)),
+                  bool(item.get("group", False)))
         orgs.setdefault(org.name, org)
         for alias in (org.name, *org.aliases):
             key = norm_key(alias)

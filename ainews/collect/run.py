@@ -318,6 +318,8 @@ def store_article(store: Store, article: Article, page_url: str, source: str, en
     A URL equal to the article's own key needs no seen row (find_article_id finds it), which
     saves a transaction per article in the common case.
     """
+    if article.published_at is not None and not article.date_method:  # how the day was settled (analyze/dates.py)
+        article.date_method = "feed" if article.published_at == entry.published_at else "page"
     article_id, created = store.upsert_article(article)
     keys = [*entry_keys(entry), "url:" + normalize_url(page_url)]
     for key in dict.fromkeys(keys):
