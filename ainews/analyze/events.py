@@ -9,11 +9,10 @@ link between a "future" and a "done" article.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from ainews import catalogue
 from ainews.analyze.features import Doc
 
 FUTURE, UNKNOWN, DONE = -1, 0, 1
@@ -29,7 +28,7 @@ class Markers:
 
 @lru_cache(maxsize=1)
 def markers() -> Markers:
-    data = tomllib.loads(resources.files("ainews.data").joinpath("events.toml").read_text(encoding="utf-8"))
+    data = catalogue.load("data/events.toml")
     return Markers(re.compile("|".join(f"(?:{p})" for p in data["future"])),
                    re.compile("|".join(f"(?:{p})" for p in data["done"])), int(data.get("lead_chars", 300)))
 

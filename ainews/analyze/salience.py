@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from ainews.analyze.features import ROLE_WORDS, Doc
+from ainews import catalogue
+from ainews.analyze.features import Doc, params
 from ainews.analyze.lexicon import Org, lexicon, norm_key
 
 FEATURES = ("title", "lead", "body", "first", "share", "subject", "comparison", "list", "platform", "source",
@@ -71,7 +70,7 @@ def _phrases(words: list[str], at_end: bool) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    return tomllib.loads(resources.files("ainews.data").joinpath("salience.toml").read_text(encoding="utf-8"))
+    return catalogue.load("data/salience.toml")
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +156,7 @@ def _passing(org: Org | None, has_unit: bool, zones: list[float], frame: dict[st
 def _is_role(after: str) -> bool:
     """"테슬라 CEO", "테슬라 최고경영자(CEO)": the name is a person's employer."""
     key = norm_key(after)
-    return any(key.startswith(word) for word in ROLE_WORDS) if after[:1].isspace() else False
+    return any(key.startswith(word) for word in params().role_words) if after[:1].isspace() else False
 
 
 def _position(zone: int, start: int, size: int) -> float:

@@ -94,6 +94,7 @@ TAXONOMY = Table({
 
 COMPANIES = Table({"search_aliases": ListOf(STRS), "orgs": ListOf(Table({
     "name": STR, "aliases": STRS, "kind": STR, "ai": NUM, "parent": STR, "strict": BOOL, "display": STR,
+    "group": BOOL,
 }, required=("name",)))})
 
 DISCOVERY = Table({
@@ -105,6 +106,21 @@ SOURCES = Table({"source": ListOf(Table({
     "name": STR, "url": STR, "kind": one_of("feed", "list", "sitemap"), "link_selector": STR, "enabled": BOOL,
     "max_items": INT,
 }, required=("name", "url")))})
+
+_FRAME_KINDS = ("comparison", "platform", "source", "former")
+SALIENCE = Table({
+    "frames": Table({**{f"{k}_{side}": STRS for k in _FRAME_KINDS for side in ("after", "before")},
+                     "list_tail": REGEX, "list_end": REGEX, "subject_particles": STRS, "clause_breaks": STRS,
+                     "subject_window": INT},
+                    required=("list_tail", "list_end", "subject_particles", "clause_breaks")),
+    "rules": Table({"passing_frames": STRS, "single_passing_frames": STRS, "drop_media_sources": BOOL,
+                    "drop_group_beside_unit": BOOL}, required=(
+        "passing_frames", "single_passing_frames", "drop_media_sources", "drop_group_beside_unit")),
+    "model": Table({"threshold": NUM, "bias": NUM, "weights": NUM_MAP}, required=("threshold", "bias", "weights")),
+}, required=("frames", "rules", "model"))
+
+EVENTS = Table({"lead_chars": INT, "future": REGEXES, "done": REGEXES}, required=("future", "done"))
+
 
 def unique_outlets(data: dict[str, Any], origin: str) -> None:
     """No name, spelling or host belongs to two outlets (what a schema cannot say)."""
@@ -127,6 +143,8 @@ SCHEMAS: dict[str, Spec] = {
     "data/discovery.toml": DISCOVERY,
     "data/feed_paths.toml": Table({"paths": STRS}, required=("paths",)),
     "data/sources.toml": SOURCES,
+    "data/salience.toml": SALIENCE,
+    "data/events.toml": EVENTS,
 }
 # Checks beyond the schema, run after it.
 CHECKS: dict[str, Callable[[dict[str, Any], str], None]] = {"data/outlets.toml": unique_outlets}
