@@ -45,6 +45,8 @@ log = logging.getLogger("ainews.collect")
 
 MAX_RETRY_AFTER = 30.0
 _REDIRECTS = {301, 302, 303, 307, 308}
+BASE_HEADERS = {"Accept": "*/*", "Accept-Encoding": "gzip, deflate", "Connection": "keep-alive",
+                "Accept-Language": "ko,en;q=0.5"}
 TRANSIENT_REASONS = ("timed out", "HTTP 5", "HTTP 429", "connection ", "server closed")
 
 
@@ -144,7 +146,10 @@ class Fetcher:
         self.allow_private = allow_private
         self.requests = 0
         self._transport = transport
-        self._client: httpx.AsyncClient | None = None
+        self._wire: httpx.AsyncBaseTransport | None = None  # the transport in use, between enter and exit
+        self._headers = httpx.Headers({**BASE_HEADERS, "User-Agent": self.http.user_agent})
+        self._cookies = httpx.Cookies()  # what a site set is sent back to it, as a browser (and httpx) would
+        self._timeouts = httpx.Timeout(self.http.timeout).as_dict()
         self._global = asyncio.Semaphore(max(1, self.http.concurrency))
         self._hosts: dict[str, _Host] = {}
         self._pins = Pins(resolver, allow_private)
@@ -152,18 +157,14 @@ class Fetcher:
         self._robots = RobotsCache(self.http.user_agent, self._fetch_robots, robots_copies)
 
     async def __aenter__(self) -> Fetcher:
-        self._client = httpx.AsyncClient(
-            headers={"User-Agent": self.http.user_agent, "Accept-Language": "ko,en;q=0.5"},
-            timeout=httpx.Timeout(self.http.timeout), follow_redirects=False, trust_env=False,
-            transport=self._transport or PerHostTransport(max(1, self.http.per_host_concurrency), self._pins,
-                                                          self._ssl),
-        )
+        self._wire = self._transport or PerHostTransport(max(1, self.http.per_host_concurrency), self._pins,
+                                                           self._ssl)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._wire is not None:
+            await self._wire.aclose()
+            self._wire = None
 
     # --- public ---------------------------------------------------------------------------
 
@@ -327,22 +328,42 @@ class Fetcher:
         return self.pacer.slot(url_host(url), self.http.per_host_concurrency)
 
     async def _send(self, url: str, headers: dict[str, str], max_bytes: int, trace: Callable) -> _Body:
-        assert self._client is not None, "use Fetcher inside 'async with'"
+        assert self._wire is not None, "use Fetcher inside 'async with'"
         try:
             async with asyncio.timeout(self.http.timeout):
-                async with self._client.stream("GET", url, headers=headers,
-                                               extensions={"trace": trace}) as response:
+                request = self._request(url, headers, trace)
+                response = await self._wire.handle_async_request(request)
+                try:
+                    if "set-cookie" in response.headers:
+                        response.request = request
+                        self._cookies.extract_cookies(response)
                     body = _Body(response.status_code, response.headers)
                     if 200 <= response.status_code < 300:
                         body.content, body.truncated = await _read_capped(response, max_bytes)
                     body.retry_after = _retry_after(response.headers.get("retry-after"))
+                    log.debug("GET %s: HTTP %d", url, response.status_code)
                     return body
+                finally:
+                    await response.aclose()
         except TimeoutError as exc:
             raise FetchError(url, f"timed out after {self.http.timeout:g} s") from exc
         except httpx.TimeoutException as exc:
             raise FetchError(url, f"timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
             raise FetchError(url, _describe(exc)) from exc
+
+
+    def _request(self, url: str, headers: dict[str, str], trace: Callable) -> httpx.Request:
+        """What httpx.AsyncClient would send (its default headers, our User-Agent, stored cookies),
+        built without the client: its auth/redirect/hook layers cost CPU on every request and the
+        fetcher does its own redirects."""
+        merged = self._headers.copy()
+        merged.update(headers)
+        request = httpx.Request("GET", url, headers=merged,
+                                extensions={"timeout": self._timeouts, "trace": trace})
+        if self._cookies:
+            self._cookies.set_cookie_header(request)
+        return request
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:

@@ -204,3 +204,27 @@ def test_robots_crawl_delay_slows_the_host(server, settings) -> None:
     _run(_fetch_all(settings, [server.url("/c0"), server.url("/c1")]))
     times = sorted(r.at for r in server.log)
     assert len(times) == 3 and min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.95
+
+
+def test_requests_carry_the_usual_headers_and_a_sites_cookies_go_back_to_it_only(server, settings) -> None:
+    """Built without httpx.AsyncClient, requests still look like its: default headers, our
+    User-Agent, gzip accepted and decoded, and a cookie a host set is sent back to that host alone."""
+    import gzip
+
+    server.routes["/set"] = Response(body=b"ok", headers={"Set-Cookie": "visit=1; Path=/"})
+    server.routes["/after"] = Response(body=gzip.compress("압축된 본문".encode()), headers={"Content-Encoding": "gzip"})
+
+    async def go():  # noqa: ANN202
+        async with Fetcher(settings, allow_private=True) as fetcher:
+            await fetcher.fetch(server.url("/set", 0))
+            after = await fetcher.fetch(server.url("/after", 0))
+            await fetcher.fetch(server.url("/after", 1))  # another host: no cookie
+            return after
+
+    after = _run(go())
+    assert after.page is not None and after.page.content == "압축된 본문".encode()
+    first, same_host, other_host = [r for r in server.log if r.path != "/robots.txt"]
+    assert "cookie" not in first.headers and same_host.headers.get("cookie") == "visit=1"
+    assert "cookie" not in other_host.headers
+    assert first.headers["user-agent"] == "ainews-test/0.1 (+tests)"
+    assert first.headers["accept-language"] == "ko,en;q=0.5" and "gzip" in first.headers["accept-encoding"]
