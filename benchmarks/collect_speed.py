@@ -4,7 +4,8 @@ A server process answers on 127.0.0.2 … 127.0.0.51 (all loopback on Linux, so 
 host for the per-host limits); `collect()` runs against it with a real SQLite store, extraction
 included. Printed: wall time, requests/s, peak RSS of the collecting process, and the smallest gap
 the server saw between two requests to one host (must be ≥ the per-host delay). A second run
-shows the incremental case (every feed answers 304). Goal: first run under 60 s.
+shows the incremental case (every feed answers 304). Goal: first run at most 40 s (the per-host
+delay alone makes 21 s); measure at low load, the numbers move with the machine's other work.
 
 Run: `.venv/bin/python benchmarks/collect_speed.py [--feeds 500] [--items 20] [--hosts 50]
 [--delay 0.1] [--per-host 2] [--concurrency 64] [--latency 0.05]`.
@@ -174,8 +175,8 @@ def main() -> int:
                       f"between two requests to one host {min(spaced, default=0) * 1000:.0f} ms "
                       f"({close} of {len(spaced)} gaps under {args.delay * 1000:.0f} ms), "
                       f"at most {seen['max_active']} in progress on one host")
-                if label == "first run" and wall > 60:
-                    print("  GOAL MISSED: first run over 60 s")
+                if label == "first run" and wall > 40:
+                    print("  GOAL MISSED: first run over 40 s")
             store.close()
     finally:
         here.send("stop")
