@@ -28,7 +28,8 @@ async def _write_all(store: Store, writes: list[ArticleWrite]) -> tuple[list[obj
     return results, batcher.transactions
 
 
-def test_writes_arriving_together_share_a_transaction_and_get_their_own_answers(store: Store) -> None:
+def test_writes_arriving_together_share_a_transaction_and_get_their_own_answers(any_db_url: str) -> None:
+    store = Store(any_db_url)
     writes = [ArticleWrite(_article(n), [f"guid:{n}"], "src") for n in range(30)]
     writes.append(ArticleWrite(_article(3), ["guid:again"], "src"))  # the same article under a second GUID
     results, transactions = asyncio.run(_write_all(store, writes))
