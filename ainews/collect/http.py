@@ -352,7 +352,6 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(url, _describe(exc)) from exc
 
-
     def _request(self, url: str, headers: dict[str, str], trace: Callable) -> httpx.Request:
         """What httpx.AsyncClient would send (its default headers, our User-Agent, stored cookies),
         built without the client: its auth/redirect/hook layers cost CPU on every request and the
