@@ -52,6 +52,14 @@ class RawPage:
         return hashlib.sha256(self.content).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """A response's ETag/Last-Modified, kept per URL so the next GET can be conditional (304)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
 @dataclass(slots=True)
 class Imported:
     """Fields carried over from an older digest file (seed-000 format), kept for provenance."""

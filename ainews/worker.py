@@ -30,6 +30,7 @@ from ainews.models import KST
 from ainews.pipeline import RunOptions
 from ainews.store import Store
 from ainews.store.pacing import LOCK_NAMESPACE, HostSchedule
+from ainews.store.robots_copies import StoredRobotsCopies
 
 log = logging.getLogger("ainews.worker")
 PURGE_EVERY = 3600.0
@@ -121,7 +122,8 @@ async def work(store: Store, settings: Settings, options: WorkerOptions) -> None
     extractor = Extractor(timeout=settings.extract_timeout)  # a page past the deadline is killed
     extractor.start()  # forked before the engine starts any thread
     try:
-        async with Fetcher(settings, store=store, allow_private=options.allow_private, pacer=pacer) as fetcher, \
+        async with Fetcher(settings, robots_copies=StoredRobotsCopies(store), allow_private=options.allow_private,
+                           pacer=pacer) as fetcher, \
                 connected(store) as app:
             context = tasks.WorkerContext(settings, store, sources, fetcher, extractor, pacer,
                                           options.allow_private)

@@ -53,7 +53,11 @@ def round_trip(admin_url: str, base: str, workers: int, config: Path) -> float:
     for proc in procs:
         proc.wait()
     elapsed = time.perf_counter() - start
-    assert Store(db).count_articles() == PAGES
+    stored = Store(db).count_articles()
+    if stored != PAGES:  # e.g. a task failed and its retry was due after the --burst workers left
+        queue = subprocess.run([sys.executable, "-m", "ainews.cli", "--db", db, "queue", "--json"],
+                               capture_output=True, text=True, check=False).stdout
+        raise SystemExit(f"{workers} worker(s): {stored} of {PAGES} articles stored; queue: {queue[:2000]}")
     return elapsed
 
 

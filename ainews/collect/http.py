@@ -6,7 +6,9 @@ What "polite" means here, all from `[http]` settings:
   capped at 10 s, when larger);
 - an honest User-Agent; robots.txt honoured per RFC 9309 (robots.py: disallowed URLs are never
   requested; an unreachable robots.txt disallows its host unless a copy younger than 24 h is kept);
-- conditional GET with stored ETag/Last-Modified validators, so an unchanged feed costs a 304;
+- conditional GET: the caller passes a URL's stored ETag/Last-Modified (`Validators`) and gets the
+  response's back on the result to store, so an unchanged feed costs a 304 (the fetcher holds no
+  store: it is network only; robots.txt copies come through a `RobotsMemory`);
 - retries with exponential backoff and jitter on timeouts, connection errors, 5xx and 429, never
   on other 4xx; Retry-After honoured up to `MAX_RETRY_AFTER` seconds.
 Safety: only http/https, at most `max_redirects` hops (each checked like the first), bodies cut at
@@ -27,26 +29,24 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from ainews.collect.pinned import PerHostTransport, Pins, Resolver, url_host
-from ainews.collect.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
+from ainews.collect.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache, RobotsMemory
 from ainews.config import HttpSettings, Settings
 from ainews.errors import UserError
-from ainews.models import RawPage
-from ainews.store.robots_copies import StoredRobotsCopies
+from ainews.models import RawPage, Validators
 from ainews.text.dates import http_date
-
-if TYPE_CHECKING:
-    from ainews.store.db import Store
 
 log = logging.getLogger("ainews.collect")
 
 MAX_RETRY_AFTER = 30.0
 _REDIRECTS = {301, 302, 303, 307, 308}
+BASE_HEADERS = {"Accept": "*/*", "Accept-Encoding": "gzip, deflate", "Connection": "keep-alive",
+                "Accept-Language": "ko,en;q=0.5"}
 TRANSIENT_REASONS = ("timed out", "HTTP 5", "HTTP 429", "connection ", "server closed")
 
 
@@ -85,17 +85,24 @@ class Pacer(Protocol):
 
 @dataclass(slots=True)
 class FetchResult:
-    """Outcome of one fetch. `page` is None when the server said 304 Not Modified."""
+    """Outcome of one fetch. `page` is None when the server said 304 Not Modified.
+    `validators`: the response's ETag/Last-Modified (on a 304, the ones that were sent)."""
 
     url: str
     status: int
     page: RawPage | None
-    etag: str | None = None
-    last_modified: str | None = None
+    validators: Validators = Validators()
 
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+    @property
+    def to_remember(self) -> Validators | None:
+        """What to store for the next conditional GET: a complete 200's validators (maybe empty)."""
+        if self.status != 200 or (self.page is not None and self.page.truncated):
+            return None
+        return self.validators
 
 
 @dataclass(slots=True)
@@ -123,84 +130,68 @@ def _http_settings(settings: Settings | HttpSettings) -> HttpSettings:
 
 
 class Fetcher:
-    """Fetch URLs politely for one run. Use as `async with Fetcher(settings, store=store) as f:`.
+    """Fetch URLs politely for one run. Use as `async with Fetcher(settings) as f:`.
 
-    `resolver` (host → addresses) replaces the system resolver, `ssl_context` the CA bundle; a
-    custom `transport` replaces the pinned one and with it the connect-to-the-checked-address rule.
+    `robots_copies` keeps each origin's last good robots.txt beyond the run (default: this run
+    only); `resolver` (host → addresses) replaces the system resolver, `ssl_context` the CA bundle;
+    a custom `transport` replaces the pinned one and with it the connect-to-the-checked-address rule.
     """
 
-    def __init__(self, settings: Settings | HttpSettings, *, store: Store | None = None,
+    def __init__(self, settings: Settings | HttpSettings, *, robots_copies: RobotsMemory | None = None,
                  allow_private: bool = False, transport: httpx.AsyncBaseTransport | None = None,
                  resolver: Resolver | None = None, ssl_context: ssl.SSLContext | None = None,
                  pacer: Pacer | None = None) -> None:
         self.http = _http_settings(settings)
-        self.store = store
         self.pacer = pacer
         self.allow_private = allow_private
         self.requests = 0
         self._transport = transport
-        self._client: httpx.AsyncClient | None = None
+        self._wire: httpx.AsyncBaseTransport | None = None  # the transport in use, between enter and exit
+        self._headers = httpx.Headers({**BASE_HEADERS, "User-Agent": self.http.user_agent})
+        self._cookies = httpx.Cookies()  # what a site set is sent back to it, as a browser (and httpx) would
+        self._timeouts = httpx.Timeout(self.http.timeout).as_dict()
         self._global = asyncio.Semaphore(max(1, self.http.concurrency))
         self._hosts: dict[str, _Host] = {}
         self._pins = Pins(resolver, allow_private)
         self._ssl = ssl_context
-        self._robots = RobotsCache(self.http.user_agent, self._fetch_robots,
-                                   StoredRobotsCopies(store) if store is not None else None)
+        self._robots = RobotsCache(self.http.user_agent, self._fetch_robots, robots_copies)
 
     async def __aenter__(self) -> Fetcher:
-        self._client = httpx.AsyncClient(
-            headers={"User-Agent": self.http.user_agent, "Accept-Language": "ko,en;q=0.5"},
-            timeout=httpx.Timeout(self.http.timeout), follow_redirects=False, trust_env=False,
-            transport=self._transport or PerHostTransport(max(1, self.http.per_host_concurrency), self._pins,
-                                                          self._ssl),
-        )
+        self._wire = self._transport or PerHostTransport(max(1, self.http.per_host_concurrency), self._pins,
+                                                           self._ssl)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._wire is not None:
+            await self._wire.aclose()
+            self._wire = None
 
     # --- public ---------------------------------------------------------------------------
 
-    async def fetch(self, url: str, *, conditional: bool = False) -> FetchResult:
-        """GET `url` following redirects; with `conditional`, send stored validators (304 → no page).
+    async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
+        """GET `url` following redirects; with `validators` (a URL's stored ETag/Last-Modified) the
+        request is conditional and a 304 comes back without a page.
 
         Raises FetchError (RobotsDisallowed for robots.txt) with a one-line reason.
         """
         headers: dict[str, str] = {}
-        if conditional and self.store is not None:
-            etag, modified = self.store.get_validators(url)
-            if etag:
-                headers["If-None-Match"] = etag
-            if modified:
-                headers["If-Modified-Since"] = modified
+        if validators is not None:
+            if validators.etag:
+                headers["If-None-Match"] = validators.etag
+            if validators.last_modified:
+                headers["If-Modified-Since"] = validators.last_modified
         http = self.http
         final_url, body = await self._follow(url, headers, http.max_bytes, http.retries, robots=True)
         if body.status == 304 and headers:
-            return FetchResult(final_url, 304, None, headers.get("If-None-Match"),
-                               headers.get("If-Modified-Since"))
+            return FetchResult(final_url, 304, None, validators or Validators())
         if not 200 <= body.status < 300:
             raise FetchError(url, f"HTTP {body.status}")
         page = RawPage(url=final_url, content=body.content, content_type=body.headers.get("content-type", ""),
                        truncated=body.truncated)
         if body.truncated:
             log.warning("body cut at %d bytes: %s", self.http.max_bytes, final_url)
-        return FetchResult(final_url, body.status, page, body.headers.get("etag"),
-                           body.headers.get("last-modified"))
-
-    def save_validators(self, url: str, result: FetchResult | None) -> None:
-        """Remember (or, with None, forget) a URL's validators for the next conditional GET.
-
-        Callers save only after everything the response led to succeeded, so a run that failed
-        halfway gets the full response again next time instead of a 304.
-        """
-        if self.store is None:
-            return
-        if result is None:
-            self.store.save_validators(url, None, None, 0)
-        elif result.status == 200 and not (result.page and result.page.truncated):
-            self.store.save_validators(url, result.etag, result.last_modified, result.status)
+        return FetchResult(final_url, body.status, page,
+                           Validators(body.headers.get("etag"), body.headers.get("last-modified")))
 
     def host_requests(self) -> dict[str, int]:
         return {name: host.requests for name, host in self._hosts.items()}
@@ -337,22 +328,41 @@ class Fetcher:
         return self.pacer.slot(url_host(url), self.http.per_host_concurrency)
 
     async def _send(self, url: str, headers: dict[str, str], max_bytes: int, trace: Callable) -> _Body:
-        assert self._client is not None, "use Fetcher inside 'async with'"
+        assert self._wire is not None, "use Fetcher inside 'async with'"
         try:
             async with asyncio.timeout(self.http.timeout):
-                async with self._client.stream("GET", url, headers=headers,
-                                               extensions={"trace": trace}) as response:
+                request = self._request(url, headers, trace)
+                response = await self._wire.handle_async_request(request)
+                try:
+                    if "set-cookie" in response.headers:
+                        response.request = request
+                        self._cookies.extract_cookies(response)
                     body = _Body(response.status_code, response.headers)
                     if 200 <= response.status_code < 300:
                         body.content, body.truncated = await _read_capped(response, max_bytes)
                     body.retry_after = _retry_after(response.headers.get("retry-after"))
+                    log.debug("GET %s: HTTP %d", url, response.status_code)
                     return body
+                finally:
+                    await response.aclose()
         except TimeoutError as exc:
             raise FetchError(url, f"timed out after {self.http.timeout:g} s") from exc
         except httpx.TimeoutException as exc:
             raise FetchError(url, f"timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
             raise FetchError(url, _describe(exc)) from exc
+
+    def _request(self, url: str, headers: dict[str, str], trace: Callable) -> httpx.Request:
+        """What httpx.AsyncClient would send (its default headers, our User-Agent, stored cookies),
+        built without the client: its auth/redirect/hook layers cost CPU on every request and the
+        fetcher does its own redirects."""
+        merged = self._headers.copy()
+        merged.update(headers)
+        request = httpx.Request("GET", url, headers=merged,
+                                extensions={"timeout": self._timeouts, "trace": trace})
+        if self._cookies:
+            self._cookies.set_cookie_header(request)
+        return request
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:

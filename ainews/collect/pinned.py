@@ -13,6 +13,7 @@ never connected to.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 import ssl
@@ -21,6 +22,8 @@ from typing import Any
 
 import httpcore
 import httpx
+
+from ainews.collect.asyncio_net import AsyncioBackend
 
 Resolver = Callable[[str], Awaitable[list[str]]]
 
@@ -44,8 +47,10 @@ def address_problem(host: str, addresses: Iterable[str]) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def url_host(url: str) -> str:
-    """The host as the connection sees it (lower case, IDNA-encoded, IPv6 without brackets)."""
+    """The host as the connection sees it (lower case, IDNA-encoded, IPv6 without brackets).
+    Cached: the fetcher asks several times per request (guard, robots, pacing), parsing is not free."""
     return httpx.URL(url).raw_host.decode("ascii")
 
 
@@ -93,7 +98,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
 
     def __init__(self, pins: Pins) -> None:
         self.pins = pins
-        self._inner = httpcore.AnyIOBackend()
+        self._inner = AsyncioBackend()  # not httpcore's AnyIO backend: see asyncio_net.py
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                           local_address: str | None = None,

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from ainews.collect.batching import WriteBatcher
 from ainews.collect.extracting import Extractor
 from ainews.collect.feeds import parse_feed
 from ainews.collect.http import Fetcher, FetchError, FetchResult, Pacer, RobotsDisallowed
@@ -30,13 +31,16 @@ from ainews.collect.sources import Source
 from ainews.collect.templates import refresh_quietly
 from ainews.config import Settings
 from ainews.extract.feedtext import article_from_feed, with_feed_body
-from ainews.models import Article, FeedEntry, RawPage
+from ainews.models import Article, FeedEntry, RawPage, Validators
+from ainews.store.article_writes import ArticleWrite
 from ainews.store.db import Store
+from ainews.store.robots_copies import StoredRobotsCopies
 from ainews.text.urls import normalize_url
 
 log = logging.getLogger("ainews.collect")
 
 Progress = Callable[..., None]
+Save = Callable[[ArticleWrite], Awaitable[tuple[int, bool]]]  # stores one article: (id, created)
 MAX_CHILD_SITEMAPS = 3  # of a sitemap index, newest first
 
 
@@ -93,6 +97,7 @@ class _Run:
         # Store reads/writes per article cost milliseconds each: one thread does them in order,
         # so the event loop keeps fetching (SQLite releases the GIL while it works).
         self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ainews-store")
+        self.writes = WriteBatcher(store, self.in_db)  # articles finishing together share a transaction
         self.health = {row["name"]: row for row in store.source_health()}
         self.defer: Defer | None = None
 
@@ -135,7 +140,8 @@ async def collect(settings: Settings, store: Store, sources: list[Source], *, al
     being fetched here; `pacer` shares per-host turns with other workers.
     """
     enabled = [s for s in sources if s.enabled]
-    async with Fetcher(settings, store=store, allow_private=allow_private, pacer=pacer) as fetcher:
+    async with Fetcher(settings, robots_copies=StoredRobotsCopies(store), allow_private=allow_private,
+                       pacer=pacer) as fetcher:
         run = _Run(settings, store, fetcher, progress)
         run.defer = defer
         if enabled and defer is None:
@@ -177,9 +183,9 @@ async def _source_body(run: _Run, source: Source) -> tuple[str | None, int]:
         outcomes = [True]
     else:
         outcomes = await asyncio.gather(*(_collect_article(run, source, entry) for entry in new))
-    complete = all(outcomes) and not capped
+    complete = all(outcomes) and not capped and not index.error
     for url, result in index.results:
-        run.fetcher.save_validators(url, result if complete and not index.error else None)
+        await run.in_db(remember_validators, run.store, url, result if complete else None)
     return index.error, len(index.entries)
 
 
@@ -195,7 +201,8 @@ def _finish_source(run: _Run, source: Source, error: str | None, items: int) -> 
 
 async def _read_index(run: _Run, source: Source) -> _Index:
     """Fetch and parse a source's index; FetchError when the index itself could not be fetched."""
-    result = await run.fetcher.fetch(source.url, conditional=True)
+    etag, modified = await run.in_db(run.store.get_validators, source.url)
+    result = await run.fetcher.fetch(source.url, Validators(etag, modified) if etag or modified else None)
     if result.not_modified:
         return _Index(unchanged=True)
     page = result.page
@@ -230,13 +237,23 @@ async def _read_sitemap(run: _Run, source: Source, page: RawPage, index: _Index)
             index.error = index.error or sub.error
 
 
+def remember_validators(store: Store, url: str, result: FetchResult | None) -> None:
+    """Keep a complete 200's validators for the next conditional GET; with None, forget the URL's.
+
+    Saved only after everything the response led to succeeded, so a run that failed halfway gets
+    the full response again next time instead of a 304.
+    """
+    if result is None:
+        store.save_validators(url, None, None, 0)
+    elif (validators := result.to_remember) is not None:
+        store.save_validators(url, validators.etag, validators.last_modified, result.status)
+
+
 def _known_flags(store: Store, entries: list[FeedEntry]) -> list[bool]:
     """Per entry: handled in an earlier run (an article stored under this URL, or a seen GUID/URL)."""
-    flags = []
-    for entry in entries:
-        keys = entry_keys(entry)
-        flags.append(store.find_article_id(keys[0]) is not None or any(store.is_seen(k) for k in keys))
-    return flags
+    keyed = [entry_keys(entry) for entry in entries]
+    known = store.known_keys(key for keys in keyed for key in keys)  # two queries for the whole index
+    return [any(key in known for key in keys) for keys in keyed]
 
 
 def _select_new(run: _Run, source: Source, entries: list[FeedEntry],
@@ -261,7 +278,7 @@ async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
     """Fetch, extract, store one article. True when handled (stored, or skipped by robots.txt)."""
     ok = True
     try:
-        created = await fetch_and_store(run.fetcher, run.extractor, run.store, source.name, entry, run.in_db)
+        created = await fetch_and_store(run.fetcher, run.extractor, run.store, source.name, entry, run.writes.write)
         if created:
             run.report.articles_new += 1
         else:
@@ -280,13 +297,13 @@ async def _collect_article(run: _Run, source: Source, entry: FeedEntry) -> bool:
 
 
 async def fetch_and_store(fetcher: Fetcher, extractor: Extractor, store: Store, source: str, entry: FeedEntry,
-                          in_db: Callable[..., Any] | None = None) -> bool:
+                          save: Save | None = None) -> bool:
     """The one path from a feed item to a stored article (`collect`, `run` and the queue's workers).
 
     A page that holds no article, or that the server refuses (401/402/403/451), is stored with the
     feed item's text when the feed carries the whole article (body_source "feed"). Returns True when
     the article is new; raises FetchError (RobotsDisallowed) when there is nothing to store.
-    `in_db` runs the store call off the event loop (default: a thread).
+    `save` stores it off the event loop (default: its own transaction in a thread).
     """
     try:
         result = await fetcher.fetch(entry.url)
@@ -296,33 +313,26 @@ async def fetch_and_store(fetcher: Fetcher, extractor: Extractor, store: Store, 
         fallback = article_from_feed(entry, exc.reason)
         if fallback is None:
             raise
-        return await _save(store, fallback, entry.url, source, entry, in_db)
+        return await _save(store, article_write(fallback, entry.url, source, entry), save)
     page = result.page
     assert page is not None
     page.source, page.entry = source, entry
     article = with_feed_body(await extractor.extract(page), entry)
-    return await _save(store, article, page.url, source, entry, in_db)
+    return await _save(store, article_write(article, page.url, source, entry), save)
 
 
-async def _save(store: Store, article: Article, page_url: str, source: str, entry: FeedEntry,
-                in_db: Callable[..., Any] | None) -> bool:
+async def _save(store: Store, write: ArticleWrite, save: Save | None) -> bool:
+    if save is None:
+        return (await asyncio.to_thread(store.store_articles, [write]))[0][1]
+    return (await save(write))[1]
+
+
+def article_write(article: Article, page_url: str, source: str, entry: FeedEntry) -> ArticleWrite:
+    """The article with the keys that lead to it: its feed item's GUID and URL, and the URL it was
+    fetched from (a redirect's target). A key equal to the article's own needs no seen row."""
     article.source = article.source or source
-    if in_db is None:
-        return await asyncio.to_thread(store_article, store, article, page_url, source, entry)
-    return await in_db(store_article, store, article, page_url, source, entry)
-
-
-def store_article(store: Store, article: Article, page_url: str, source: str, entry: FeedEntry) -> bool:
-    """Store the article and mark its GUID/URLs seen. Returns True when the article is new.
-
-    A URL equal to the article's own key needs no seen row (find_article_id finds it), which
-    saves a transaction per article in the common case.
-    """
     if article.published_at is not None and not article.date_method:  # how the day was settled (analyze/dates.py)
         article.date_method = "feed" if article.published_at == entry.published_at else "page"
-    article_id, created = store.upsert_article(article)
     keys = [*entry_keys(entry), "url:" + normalize_url(page_url)]
-    for key in dict.fromkeys(keys):
-        if key != article.key:
-            store.mark_seen(key, source, article_id)
-    return created
+    return ArticleWrite(article, list(dict.fromkeys(keys)), source)
+

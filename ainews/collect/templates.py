@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ainews.config import TemplateSettings
@@ -92,77 +92,165 @@ def _pending_by_host(store: Store) -> dict[str, list[int]]:
     return by_host
 
 
+@dataclass(slots=True)
+class _Line:
+    """A template line's counts as loaded (`loaded`) and as the refresh leaves them."""
+
+    articles: int
+    first_page: int
+    is_template: bool
+    text: str = ""
+    loaded: tuple[int, bool] | None = None  # (articles, is_template) in the store; None: a new line
+
+
+@dataclass(slots=True)
+class _Page:
+    """One page record of a host being learned: what it counted and what cleaning cut."""
+
+    article_id: int
+    content_hash: str
+    hashes: list[str]
+    raw_body: str | None = None
+    removed: list[str] = field(default_factory=list)
+
+
 def _learn_host(s: Session, host: str, ids: list[int], rules: TemplateRules, report: TemplateReport) -> None:
-    host_row = s.get(TemplateHostRow, host) or TemplateHostRow(host=host, pages=0)
-    s.add(host_row)
-    articles = {a.id: a for a in _chunked_rows(s, ArticleRow, ArticleRow.id, ids)}
-    pages = {p.article_id: p for p in _chunked_rows(s, TemplatePageRow, TemplatePageRow.article_id, ids)}
-    counted: dict[int, dict[str, str]] = {i: page_lines(articles[i].body) for i in ids if i in articles}  # in order
-    touched = {h for hashes in counted.values() for h in hashes}
-    touched |= {h for p in pages.values() for h in p.hashes or []}
-    lines = {ln.line_hash: ln for ln in _lines(s, host, touched)}
-    for article_id, hashes in counted.items():
-        _count_page(s, host_row, lines, articles[article_id], pages.get(article_id), hashes)
+    """Count the host's new pages, mark new template lines, clean what they cover: a few bulk
+    statements per host (reads in chunks, executemany writes), not an ORM object per row."""
+    pages_before = s.scalar(select(TemplateHostRow.pages).where(TemplateHostRow.host == host))
+    pages = pages_before or 0
+    bodies = _bodies(s, ids)
+    old = {row.article_id: list(row.hashes or []) for row in _chunked(s, (TemplatePageRow.article_id,
+                                                                          TemplatePageRow.hashes),
+                                                                      TemplatePageRow.article_id, ids)}
+    counted = {i: page_lines(bodies[i][0]) for i in ids if i in bodies}  # in publication order
+    touched = {h for hashes in counted.values() for h in hashes} | {h for hs in old.values() for h in hs}
+    lines = _load_lines(s, host, touched)
+    new_pages: dict[int, _Page] = {}
+    for article_id, texts in counted.items():
+        if article_id in old:
+            for h in old[article_id]:
+                if h in lines:
+                    lines[h].articles = max(0, lines[h].articles - 1)
+        else:
+            pages += 1
+        for h, text in texts.items():
+            line = lines.get(h) or lines.setdefault(h, _Line(0, pages, False, text[:500]))
+            line.articles += 1
+        new_pages[article_id] = _Page(article_id, bodies[article_id][1], sorted(texts))
     report.pages_counted += len(counted)
-    fresh = {h for h in set().union(*counted.values()) if h in lines and not lines[h].is_template
-             and is_template(lines[h].articles, lines[h].first_page, host_row.pages, rules)}
+    fresh = {h for texts in counted.values() for h in texts if not lines[h].is_template
+             and is_template(lines[h].articles, lines[h].first_page, pages, rules)}
     for h in fresh:
         lines[h].is_template = True
     if fresh:
         report.new_template_lines[host] = len(fresh)
-    s.flush()
+    _save_counts(s, host, pages_before, pages, lines)
     template = set(s.scalars(select(TemplateLineRow.line_hash).where(
         TemplateLineRow.host == host, TemplateLineRow.is_template.is_(True))))
-    _clean_pages(s, host, set(counted), fresh, template, report)
-    _prune(s, host, host_row.pages)
+    cleaned = _clean_pages(s, host, new_pages, bodies, fresh, template, report)
+    _save_pages(s, host, new_pages, old, cleaned)
+    _prune(s, host, pages)
 
 
-def _count_page(s: Session, host_row: TemplateHostRow, lines: dict[str, TemplateLineRow], article: ArticleRow,
-                page: TemplatePageRow | None, texts: dict[str, str]) -> None:
-    """Add one page's lines to the host's counts (taking back what its earlier version added)."""
-    if page is None:
-        host_row.pages += 1
-        page = TemplatePageRow(article_id=article.id, host=host_row.host)
-        s.add(page)
-    else:
-        for h in page.hashes or []:
-            if h in lines:
-                lines[h].articles = max(0, lines[h].articles - 1)
-    for h, text in texts.items():
-        line = lines.get(h)
-        if line is None:
-            line = lines[h] = TemplateLineRow(host=host_row.host, line_hash=h, articles=0,
-                                              first_page=host_row.pages, is_template=False,
-                                              text=text[:500])
-            s.add(line)
-        line.articles += 1
-    page.host, page.content_hash, page.hashes = host_row.host, article.content_hash, sorted(texts)
-    page.raw_body, page.removed = None, []  # the article's body is the page as extracted
+def _bodies(s: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Article id → (body, content_hash)."""
+    return {row.id: (row.body, row.content_hash)
+            for row in _chunked(s, (ArticleRow.id, ArticleRow.body, ArticleRow.content_hash), ArticleRow.id, ids)}
 
 
-def _clean_pages(s: Session, host: str, new_ids: set[int], fresh: set[str], template: set[str],
-                 report: TemplateReport) -> None:
-    """Clean the pages just counted, and every page of the host that holds a line just become template."""
+def _load_lines(s: Session, host: str, hashes: Iterable[str]) -> dict[str, _Line]:
+    columns = (TemplateLineRow.line_hash, TemplateLineRow.articles, TemplateLineRow.first_page,
+               TemplateLineRow.is_template)
+    hashes = list(hashes)
+    out: dict[str, _Line] = {}
+    for start in range(0, len(hashes), CHUNK):
+        for row in s.execute(select(*columns).where(
+                TemplateLineRow.host == host, TemplateLineRow.line_hash.in_(hashes[start:start + CHUNK]))):
+            out[row.line_hash] = _Line(row.articles, row.first_page, bool(row.is_template),
+                                       loaded=(row.articles, bool(row.is_template)))
+    return out
+
+
+def _save_counts(s: Session, host: str, pages_before: int | None, pages: int, lines: dict[str, _Line]) -> None:
+    """The host's page count, new lines inserted and changed lines updated, in bulk."""
+    if pages_before is None:
+        s.execute(insert(TemplateHostRow.__table__), [{"host": host, "pages": pages}])
+    elif pages != pages_before:
+        s.execute(update(TemplateHostRow), [{"host": host, "pages": pages}])
+    fresh = [{"host": host, "line_hash": h, "articles": ln.articles, "first_page": ln.first_page,
+              "is_template": ln.is_template, "text": ln.text} for h, ln in lines.items() if ln.loaded is None]
+    changed = [{"host": host, "line_hash": h, "articles": ln.articles, "is_template": ln.is_template}
+               for h, ln in lines.items() if ln.loaded is not None and ln.loaded != (ln.articles, ln.is_template)]
+    if fresh:
+        s.execute(insert(TemplateLineRow.__table__), fresh)  # Core: no ORM bookkeeping per row
+    if changed:
+        s.execute(update(TemplateLineRow), changed)
+
+
+def _clean_pages(s: Session, host: str, new_pages: dict[int, _Page], bodies: dict[int, tuple[str, str]],
+                 fresh: set[str], template: set[str], report: TemplateReport) -> dict[int, _Page]:
+    """Clean the pages just counted, and every page of the host that holds a line just become
+    template. Returns the host's other pages whose record changed; article bodies are written here."""
     if not template:
-        return
-    pages = s.scalars(select(TemplatePageRow).where(TemplatePageRow.host == host)).all()
-    todo = [p for p in pages if p.article_id in new_ids or (fresh and fresh.intersection(p.hashes or []))]
-    articles = {a.id: a for a in _chunked_rows(s, ArticleRow, ArticleRow.id, [p.article_id for p in todo])}
-    for page in todo:
-        article = articles.get(page.article_id)
-        if article is not None and _clean_one(article, page, template):
+        return {}
+    others = _pages_holding(s, host, fresh, set(new_pages)) if fresh else {}
+    others_bodies = _bodies(s, list(others))
+    changed_pages: dict[int, _Page] = {}
+    changed_bodies: list[dict] = []
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for page in [*new_pages.values(), *others.values()]:
+        body = (bodies.get(page.article_id) or others_bodies.get(page.article_id) or (None, ""))[0]
+        if body is None:
+            continue
+        before = (page.raw_body, page.removed)
+        cleaned = _clean_one(body, page, template)
+        if cleaned != body:
+            changed_bodies.append({"id": page.article_id, "body": cleaned, "updated_at": now,
+                                   "analysis_version": None})  # analyze (and index) the cleaned text again
             report.articles_cleaned += 1
             report.lines_removed += len(page.removed)
+        if page.article_id in others and (page.raw_body, page.removed) != before:
+            changed_pages[page.article_id] = page
+    if changed_bodies:
+        s.execute(update(ArticleRow), changed_bodies)
+    return changed_pages
 
 
-def _clean_one(article: ArticleRow, page: TemplatePageRow, template: set[str]) -> bool:
-    """Body = raw body minus template lines (unless that fails the gate). True when the body changed."""
-    raw = page.raw_body if page.raw_body is not None else article.body
+def _pages_holding(s: Session, host: str, hashes: set[str], skip: set[int]) -> dict[int, _Page]:
+    """The host's page records (other than `skip`) that counted one of `hashes`."""
+    query = select(TemplatePageRow.article_id, TemplatePageRow.content_hash, TemplatePageRow.hashes,
+                   TemplatePageRow.raw_body, TemplatePageRow.removed).where(TemplatePageRow.host == host)
+    return {row.article_id: _Page(row.article_id, row.content_hash, list(row.hashes or []), row.raw_body,
+                                  list(row.removed or []))
+            for row in s.execute(query)
+            if row.article_id not in skip and hashes.intersection(row.hashes or [])}
+
+
+def _clean_one(body: str, page: _Page, template: set[str]) -> str:
+    """Raw body minus template lines (unless that fails the gate); records the cut on `page`."""
+    raw = page.raw_body if page.raw_body is not None else body
+    if page.raw_body is None and template.isdisjoint(page.hashes):
+        return body  # hashes are this body's lines: nothing to cut, no need to look line by line
     cleaned, removed = strip_template(raw, template)
     if removed and quality.check(raw)[0] and not quality.check(cleaned)[0]:
         cleaned, removed = raw, []
     page.raw_body, page.removed = (raw if removed else None), removed
-    return _set_body(article, cleaned)
+    return cleaned
+
+
+def _save_pages(s: Session, host: str, counted: dict[int, _Page], old: dict[int, list[str]],
+                cleaned: dict[int, _Page]) -> None:
+    """Page records in bulk: the counted ones inserted or rewritten, the re-cleaned ones updated."""
+    rows = [{"article_id": p.article_id, "host": host, "content_hash": p.content_hash, "hashes": p.hashes,
+             "raw_body": p.raw_body, "removed": p.removed} for p in counted.values()]
+    if inserts := [r for r in rows if r["article_id"] not in old]:
+        s.execute(insert(TemplatePageRow.__table__), inserts)
+    if updates := [r for r in rows if r["article_id"] in old]:
+        s.execute(update(TemplatePageRow), updates)
+    if cleaned:
+        s.execute(update(TemplatePageRow), [{"article_id": p.article_id, "raw_body": p.raw_body,
+                                             "removed": p.removed} for p in cleaned.values()])
 
 
 def _set_body(article: ArticleRow, body: str) -> bool:
@@ -180,12 +268,11 @@ def _prune(s: Session, host: str, pages: int) -> None:
         TemplateLineRow.first_page < pages - PRUNE_AFTER_PAGES).execution_options(synchronize_session=False))
 
 
-def _lines(s: Session, host: str, hashes: Iterable[str]) -> list[TemplateLineRow]:
-    out: list[TemplateLineRow] = []
-    hashes = list(hashes)
-    for start in range(0, len(hashes), CHUNK):
-        out += s.scalars(select(TemplateLineRow).where(
-            and_(TemplateLineRow.host == host, TemplateLineRow.line_hash.in_(hashes[start:start + CHUNK])))).all()
+def _chunked(s: Session, columns: tuple, key: object, ids: list[int]) -> list:
+    """Rows of `columns` whose `key` is in `ids`, read CHUNK ids at a time (bound-parameter limits)."""
+    out: list = []
+    for start in range(0, len(ids), CHUNK):
+        out += s.execute(select(*columns).where(key.in_(ids[start:start + CHUNK]))).all()  # type: ignore[attr-defined]
     return out
 
 

@@ -9,7 +9,6 @@ import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,8 +18,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ainews.errors import UserError
 from ainews.models import KST, Analysis, Article, Imported, Story
-from ainews.sanitize import sanitize_article
 from ainews.store import changes
+from ainews.store.article_writes import (
+    ArticleWrite,
+    analysis_values,
+    known_keys,
+    write_articles,
+)
+from ainews.store.article_writes import utc_naive as to_utc_naive
 from ainews.store.schema import (
     ArticleRow,
     DeliveryRow,
@@ -30,16 +35,6 @@ from ainews.store.schema import (
     SourceHealthRow,
     StoryRow,
 )
-from ainews.text.urls import clean_web_url
-from ainews.urltrust import is_repost, page_reference
-
-
-def to_utc_naive(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=KST)
-    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def to_kst(value: datetime | None) -> datetime | None:
@@ -163,26 +158,17 @@ class Store:
     def upsert_article(self, article: Article) -> tuple[int, bool]:
         """Store an article once per key. Returns (id, created). A changed page updates the row
         and clears its analysis so it is analyzed again; an unchanged one is left alone."""
-        sanitize_article(article)  # no control/bidi characters or 500k-character titles in any output
-        now = _utcnow()
-        article = web_urls_only(article)
-        with self.session() as s:
-            row = s.scalar(select(ArticleRow).where(ArticleRow.key == article.key))
-            if row is not None:
-                if is_repost(article.url, article.canonical_url) and not is_repost(row.url, row.canonical_url):
-                    return row.id, False  # a portal copy never replaces the outlet's own text
-                if row.content_hash != article.content_hash or (
-                    article.published_at and not article.date_assumed and row.date_assumed
-                ):
-                    _fill_row(row, article)
-                    row.updated_at = now
-                    row.analysis_version = None
-                return row.id, False
-            row = ArticleRow(key=article.key, created_at=now, updated_at=now)
-            _fill_row(row, article)
-            s.add(row)
-            s.flush()
-            return row.id, True
+        return self.store_articles([ArticleWrite(article)])[0]
+
+    def store_articles(self, writes: list[ArticleWrite]) -> list[tuple[int, bool]]:
+        """Several articles and their seen keys in one transaction (store/article_writes.py)."""
+        with self.engine.begin() as conn:  # no ORM session: Core statements only
+            return write_articles(conn, writes)
+
+    def known_keys(self, keys: Iterable[str]) -> set[str]:
+        """Those of `keys` handled before: an article stored under the key, or a seen row for it."""
+        with self.engine.connect() as conn:
+            return known_keys(conn, keys)
 
     def get_article(self, article_id: int) -> Article | None:
         with self.session() as s:
@@ -356,53 +342,9 @@ class Store:
             s.merge(LlmCacheRow(key=key, response=list(response), created_at=_utcnow()))
 
 
-def web_urls_only(a: Article) -> Article:
-    """Defence in depth at the store boundary: only http(s) URLs are stored. A bad canonical is
-    dropped; a `url` with another scheme or with CR/LF inside is blanked (a local file path stays)."""
-    canonical, url = clean_web_url(a.canonical_url), page_reference(a.url)
-    if canonical == a.canonical_url and url == a.url:
-        return a
-    log.warning("dropping non-http(s) URL(s) of article %r: %r %r", a.title[:80], (a.url or "")[:80],
-                (a.canonical_url or "")[:80])
-    return replace(a, canonical_url=canonical, url=url)
-
-
-def _fill_row(row: ArticleRow, a: Article) -> None:
-    row.url = a.url
-    row.canonical_url = a.canonical_url
-    row.title = a.title
-    row.subtitles = list(a.subtitles)
-    row.body = a.body
-    row.publisher = a.publisher
-    row.reporters = list(a.reporters)
-    row.published_at = to_utc_naive(a.published_at)
-    row.day = a.day
-    row.date_assumed = a.date_assumed
-    row.date_method = a.date_method or None
-    row.host = a.host
-    row.lang = a.lang
-    row.content_hash = a.content_hash
-    row.extraction_ok = a.extraction_ok
-    row.extraction_reason = a.extraction_reason
-    row.source = a.source
-    row.body_source = a.body_source
-    row.imported = asdict(a.imported) if a.imported else None
-    if a.analysis is not None:
-        _fill_analysis(row, a.analysis)
-
-
 def _fill_analysis(row: ArticleRow, an: Analysis) -> None:
-    row.analysis_version = an.version
-    row.relevance = an.relevance
-    row.is_ai = an.is_ai
-    row.reasons = list(an.reasons)
-    row.category = an.category
-    row.topics = list(an.topics)
-    row.companies = list(an.companies)
-    row.story_id = an.story_id
-    row.duplicate_of = an.duplicate_of
-    row.summary = list(an.summary)
-    row.summary_method = an.summary_method
+    for name, value in analysis_values(an).items():
+        setattr(row, name, value)
 
 
 def _row_to_article(row: ArticleRow) -> Article:

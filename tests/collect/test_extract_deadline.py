@@ -178,7 +178,7 @@ def test_queued_fetch_task_kills_a_page_past_the_deadline(server, store, setting
     extractor.start()
 
     async def one_task() -> bool:
-        async with Fetcher(settings, store=store, allow_private=True) as fetcher:
+        async with Fetcher(settings, allow_private=True) as fetcher:
             ctx = WorkerContext(settings, store, {}, fetcher, extractor, None, True)  # type: ignore[arg-type]
             job = SimpleNamespace(additional_context={"ainews": ctx})
             entry = FeedEntry(url=server.url("/a/million.html"), source="queue", title="느린 기사")

@@ -9,6 +9,7 @@ import pytest
 from collect_fixtures import article_html
 
 from ainews.collect.http import Fetcher, FetchError, RobotsDisallowed, RobotsUnreachable, fetch_one
+from ainews.models import Validators
 from tests.support.httpserver import Response, TestServer
 
 
@@ -168,25 +169,32 @@ def test_fetch_one(server, settings) -> None:
         _run(fetch_one(server.url("/odd"), settings, allow_private=True))
 
 
-def test_conditional_get_uses_store_validators(server, store, settings) -> None:
+def test_conditional_get_sends_the_validators_it_is_given_and_returns_the_new_ones(server, settings) -> None:
+    """The fetcher holds no store: the caller passes a URL's validators and gets the response's back."""
+    seen: list[tuple[str | None, str | None]] = []
+
     def feed(req):  # noqa: ANN001, ANN202
+        seen.append((req.headers.get("if-none-match"), req.headers.get("if-modified-since")))
         if req.headers.get("if-none-match") == '"x1"':
             return Response(304)
-        return Response(body=b"<rss/>", headers={"ETag": '"x1"'})
+        return Response(body=b"<rss/>", headers={"ETag": '"x1"', "Last-Modified": "Tue, 20 Jan 2026 00:00:00 GMT"})
 
     server.routes["/feed"] = feed
 
     async def go():  # noqa: ANN202
-        async with Fetcher(settings, store=store, allow_private=True) as fetcher:
-            first = await fetcher.fetch(server.url("/feed"), conditional=True)
-            fetcher.save_validators(server.url("/feed"), first)
-            second = await fetcher.fetch(server.url("/feed"), conditional=True)
-            fetcher.save_validators(server.url("/feed"), None)
-            third = await fetcher.fetch(server.url("/feed"), conditional=True)
+        async with Fetcher(settings, allow_private=True) as fetcher:
+            first = await fetcher.fetch(server.url("/feed"))
+            second = await fetcher.fetch(server.url("/feed"), first.to_remember)
+            third = await fetcher.fetch(server.url("/feed"), Validators(etag='"old"'))
             return first, second, third
 
     first, second, third = _run(go())
-    assert first.status == 200 and second.not_modified and second.page is None and third.status == 200
+    assert first.status == 200 and first.to_remember == Validators('"x1"', "Tue, 20 Jan 2026 00:00:00 GMT")
+    assert second.not_modified and second.page is None and second.to_remember is None
+    assert second.validators == first.validators  # a 304 keeps what was sent
+    assert third.status == 200 and third.page is not None and third.page.content == b"<rss/>"
+    assert seen == [(None, None), ('"x1"', "Tue, 20 Jan 2026 00:00:00 GMT"), ('"old"', None)]
+    assert not hasattr(Fetcher(settings), "store")
 
 
 def test_robots_crawl_delay_slows_the_host(server, settings) -> None:
@@ -196,3 +204,27 @@ def test_robots_crawl_delay_slows_the_host(server, settings) -> None:
     _run(_fetch_all(settings, [server.url("/c0"), server.url("/c1")]))
     times = sorted(r.at for r in server.log)
     assert len(times) == 3 and min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.95
+
+
+def test_requests_carry_the_usual_headers_and_a_sites_cookies_go_back_to_it_only(server, settings) -> None:
+    """Built without httpx.AsyncClient, requests still look like its: default headers, our
+    User-Agent, gzip accepted and decoded, and a cookie a host set is sent back to that host alone."""
+    import gzip
+
+    server.routes["/set"] = Response(body=b"ok", headers={"Set-Cookie": "visit=1; Path=/"})
+    server.routes["/after"] = Response(body=gzip.compress("압축된 본문".encode()), headers={"Content-Encoding": "gzip"})
+
+    async def go():  # noqa: ANN202
+        async with Fetcher(settings, allow_private=True) as fetcher:
+            await fetcher.fetch(server.url("/set", 0))
+            after = await fetcher.fetch(server.url("/after", 0))
+            await fetcher.fetch(server.url("/after", 1))  # another host: no cookie
+            return after
+
+    after = _run(go())
+    assert after.page is not None and after.page.content == "압축된 본문".encode()
+    first, same_host, other_host = [r for r in server.log if r.path != "/robots.txt"]
+    assert "cookie" not in first.headers and same_host.headers.get("cookie") == "visit=1"
+    assert "cookie" not in other_host.headers
+    assert first.headers["user-agent"] == "ainews-test/0.1 (+tests)"
+    assert first.headers["accept-language"] == "ko,en;q=0.5" and "gzip" in first.headers["accept-encoding"]

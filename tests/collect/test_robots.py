@@ -54,7 +54,7 @@ def test_unreachable_robots_disallows_the_host_and_the_summary_says_why(store, s
 
 def _fetch(settings, store, urls: list[str]) -> list[object]:  # noqa: ANN001
     async def go() -> list[object]:
-        async with Fetcher(settings, store=store, allow_private=True) as fetcher:
+        async with Fetcher(settings, robots_copies=StoredRobotsCopies(store), allow_private=True) as fetcher:
             return await asyncio.gather(*(fetcher.fetch(u) for u in urls), return_exceptions=True)
     return asyncio.run(go())
 

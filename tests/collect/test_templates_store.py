@@ -144,3 +144,21 @@ def test_what_is_learned_does_not_depend_on_row_order(tmp_path) -> None:  # noqa
         refresh_templates(store)
         results.append((sorted(_bodies(store).items()), sorted(r["line"] for r in template_lines(store))))
     assert results[0] == results[1]
+
+
+def test_the_bulk_refresh_learns_exactly_what_the_row_by_row_refresh_learned(db_url: str, monkeypatch) -> None:  # noqa: ANN001
+    """Five rounds over four hosts (changed pages, rotating chrome, an excluded host, pruning): every
+    template row, page record, body and cleared analysis equals the golden dump of the old refresh."""
+    import json
+
+    from ainews.collect import templates
+    from tests.collect.template_scenario import GOLDEN, PRUNE_AFTER, dump, run_scenario
+
+    monkeypatch.setattr(templates, "PRUNE_AFTER_PAGES", PRUNE_AFTER)
+    store = Store(db_url)
+    reports = run_scenario(store)
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert reports == golden.pop("reports")
+    got = dump(store)
+    for part in ("hosts", "lines", "pages", "articles"):
+        assert got[part] == golden[part], part

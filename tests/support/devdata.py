@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ainews.models import KST, Analysis, Article, Story
-from ainews.store.db import Store, _fill_row, _utcnow
+from ainews.store.article_writes import article_values
+from ainews.store.db import Store, _utcnow
 from ainews.store.schema import ArticleRow
 
 VERSION = "fixture-1"
@@ -356,6 +357,4 @@ def bulk_insert(store: Store, articles: list[Article], batch: int = 5000) -> Non
     for start in range(0, len(articles), batch):
         with store.session() as s:
             for article in articles[start:start + batch]:
-                row = ArticleRow(key=article.key, created_at=now, updated_at=now)
-                _fill_row(row, article)
-                s.add(row)
+                s.add(ArticleRow(key=article.key, created_at=now, updated_at=now, **article_values(article)))
