@@ -21,8 +21,9 @@ from sqlalchemy.engine import Connection, Engine
 WRITES = ("insert", "update", "delete", "replace", "merge")
 TABLE = "store_changes"
 _NOW = bindparam("now", type_=DateTime())
-_BUMP = text(f"UPDATE {TABLE} SET counter = counter + 1, changed_at = :now WHERE id = 1").bindparams(_NOW)
-_FIRST = text(f"INSERT INTO {TABLE} (id, counter, changed_at) VALUES (1, 1, :now)").bindparams(_NOW)
+# one upsert (SQLite ≥ 3.24 and PostgreSQL): two first writers racing cannot both insert the row
+_BUMP = text(f"INSERT INTO {TABLE} (id, counter, changed_at) VALUES (1, 1, :now) ON CONFLICT (id) "
+             f"DO UPDATE SET counter = {TABLE}.counter + 1, changed_at = excluded.changed_at").bindparams(_NOW)
 _READ = text(f"SELECT counter, changed_at FROM {TABLE} WHERE id = 1").columns(counter=Integer(),
                                                                             changed_at=DateTime())
 _FLAG = "ainews_wrote"
@@ -50,9 +51,7 @@ def _note_write(conn: Connection, _cursor: Any, statement: str, *_rest: Any) -> 
 
 def _bump(conn: Connection) -> None:
     if conn.info.pop(_FLAG, False):
-        now = _now()
-        if conn.execute(_BUMP, {"now": now}).rowcount == 0:
-            conn.execute(_FIRST, {"now": now})
+        conn.execute(_BUMP, {"now": _now()})
         conn.info.pop(_FLAG, None)
 
 

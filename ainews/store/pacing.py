@@ -57,11 +57,11 @@ class HostSchedule:
     """Shared turns and slots per host (PostgreSQL only); plugs into `Fetcher(pacer=...)`.
 
     `margin` is added to every delay: the wait is computed on the database's clock and the request
-    leaves a moment later, so two workers' requests may drift by a few milliseconds; the margin
-    keeps the gap a server sees at or above the delay.
+    leaves a moment later (a new connection's set-up, a busy event loop), so two requests may drift
+    by tens of milliseconds; the margin keeps the gap a server sees at or above the delay.
     """
 
-    def __init__(self, url: str, margin: float = 0.03, connections: int = 8) -> None:
+    def __init__(self, url: str, margin: float = 0.05, connections: int = 8) -> None:
         self.margin = margin
         self.engine: Engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=connections,
                                             max_overflow=connections, pool_pre_ping=True)
