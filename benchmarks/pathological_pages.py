@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
-from tests.fuzz import pathological  # noqa: E402 - the same generators the tests use
+from tests.support import pathological  # noqa: E402 - the same generators the tests use
 
 CHILD = r"""
 import json, resource, sys, time

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from ainews.store import Store  # noqa: E402
 from ainews.worker import enqueue_urls  # noqa: E402
-from tests import pgserver  # noqa: E402
+from tests.support import pgserver  # noqa: E402
 
 PAGES = 1000
 

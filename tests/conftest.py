@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import pgserver as pg
+from tests.support import pgserver as pg
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

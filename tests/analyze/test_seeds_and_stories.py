@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from analyze_seeds import kst, seed000_items, seed_articles, with_ids
-
 from ainews.analyze import analyze_batch, analyze_jsonl, rank_items
 from ainews.models import Article, DigestItem
+from tests.support.seeds import kst, seed000_items, seed_articles, with_ids
 
 
 def test_seed_stories_group_across_outlets(settings) -> None:  # noqa: ANN001

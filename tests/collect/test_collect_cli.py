@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ainews.cli import app
-from tests.collect.collect_fixtures import serve_feed
+from tests.support.collect_pages import serve_feed
 from tests.support.httpserver import Response, TestServer
 
 runner = CliRunner()
@@ -63,7 +63,7 @@ def test_private_addresses_refused_without_flag(tmp_path: Path) -> None:
 
 
 def test_add_and_extract_a_url(tmp_path: Path) -> None:
-    from tests.collect.collect_fixtures import article_html
+    from tests.support.collect_pages import article_html
 
     with TestServer() as server:
         server.routes["/news/articleView.html"] = Response(body=article_html("오픈AI 새 모델 공개", 1),

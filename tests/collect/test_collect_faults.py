@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from collect_fixtures import article_html, rss
-
 from ainews.collect.run import collect
 from ainews.collect.sources import Source
+from tests.support.collect_pages import article_html, rss
 from tests.support.httpserver import Response
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from collect_fixtures import feed_source, serve_feed
-
 from ainews.collect.run import collect
+from tests.support.collect_pages import feed_source, serve_feed
 from tests.support.httpserver import Response
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import io
 
-from collect_fixtures import feed_source, serve_feed
 from rich.console import Console
 
 from ainews.collect.console import CollectProgress, health_table
 from ainews.collect.run import collect
 from ainews.collect.sources import Source
+from tests.support.collect_pages import feed_source, serve_feed
 
 
 def test_progress_bars_and_health_table(server, store, settings) -> None:

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from collect_fixtures import article_html, rss
 
 from ainews import pipeline
 from ainews.collect.extracting import WALL_FACTOR, Extractor
@@ -22,7 +21,8 @@ from ainews.collect.sources import Source
 from ainews.config import Settings
 from ainews.models import RawPage
 from ainews.store import Store
-from tests.fuzz import pathological
+from tests.support import pathological
+from tests.support.collect_pages import article_html, rss
 from tests.support.httpserver import Response
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from collect_fixtures import article_html, feed_source, rss
-
 from ainews.collect.run import collect
+from tests.support.collect_pages import article_html, feed_source, rss
 from tests.support.httpserver import Response
 
 DATED = ("<!doctype html><html lang='ko'><head><meta charset='utf-8'><title>날짜 있는 기사</title>"

@@ -8,13 +8,12 @@ import asyncio
 from datetime import date
 from xml.sax.saxutils import escape
 
-from collect_fixtures import article_html, feed_source
-
 from ainews.collect.run import collect
 from ainews.models import Article, Digest, DigestItem
 from ainews.publish import jsonout, markdown, site
 from ainews.store.db import Store
 from ainews.web.app import article_out
+from tests.support.collect_pages import article_html, feed_source
 from tests.support.httpserver import Response
 
 FULL_TEXT = "".join(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from collect_fixtures import article_html, rss
 from fastapi.testclient import TestClient
 
 from ainews import pipeline
@@ -18,6 +17,7 @@ from ainews.collect.run import collect
 from ainews.collect.sources import Source
 from ainews.urltrust import clean_web_url
 from ainews.web.app import create_app
+from tests.support.collect_pages import article_html, rss
 from tests.support.httpserver import Response
 
 DAY = date(2026, 8, 9)

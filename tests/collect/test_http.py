@@ -6,10 +6,10 @@ import asyncio
 import dataclasses
 
 import pytest
-from collect_fixtures import article_html
 
 from ainews.collect.http import Fetcher, FetchError, RobotsDisallowed, RobotsUnreachable, fetch_one
 from ainews.models import Validators
+from tests.support.collect_pages import article_html
 from tests.support.httpserver import Response, TestServer
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import gzip
 
-from collect_fixtures import article_html
-
 from ainews.collect.links import links_from_list, parse_sitemap
 from ainews.collect.run import collect
 from ainews.collect.sources import Source
 from ainews.models import RawPage
+from tests.support.collect_pages import article_html
 from tests.support.httpserver import Response
 
 LIST_PAGE = """<html><head><meta charset="euc-kr"><base href="/news/"></head><body>

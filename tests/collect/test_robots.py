@@ -7,12 +7,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from collect_fixtures import article_html, rss
-
 from ainews.collect.http import Fetcher, RobotsDisallowed, RobotsUnreachable
 from ainews.collect.run import collect
 from ainews.collect.sources import Source
 from ainews.store.robots_copies import StoredRobotsCopies
+from tests.support.collect_pages import article_html, rss
 from tests.support.httpserver import Response, TestServer
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"

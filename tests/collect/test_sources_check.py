@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from ainews.cli import app
 from ainews.store.db import Store
-from tests.collect.collect_fixtures import rss
 from tests.collect.test_sources_manage import cli_base
+from tests.support.collect_pages import rss
 from tests.support.httpserver import Response, TestServer
 
 runner = CliRunner()

@@ -8,7 +8,7 @@ import pytest
 
 from ainews.collect.discover import DiscoveryError, common_paths, discover
 from ainews.config import Settings
-from tests.collect.collect_fixtures import rss
+from tests.support.collect_pages import rss
 from tests.support.httpserver import Response, TestServer
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from ainews.cli import app
 from ainews.collect.sources import load_sources
 from ainews.store.db import Store
-from tests.collect.collect_fixtures import serve_feed
+from tests.support.collect_pages import serve_feed
 from tests.support.httpserver import Response, TestServer
 
 runner = CliRunner()

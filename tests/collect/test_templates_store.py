@@ -7,7 +7,7 @@ from ainews.collect.templates import refresh_templates, restore_host, template_l
 from ainews.config import TemplateSettings
 from ainews.extract import quality
 from ainews.store import Store
-from tests.extract.template_pages import COLUMN_INTRO, COPYRIGHT, MOST_READ, PROMO, QUOTE, article, body, prose
+from tests.support.template_pages import COLUMN_INTRO, COPYRIGHT, MOST_READ, PROMO, QUOTE, article, body, prose
 
 
 def _bodies(store: Store) -> dict[str, str]:
@@ -152,7 +152,7 @@ def test_the_bulk_refresh_learns_exactly_what_the_row_by_row_refresh_learned(db_
     import json
 
     from ainews.collect import templates
-    from tests.collect.template_scenario import GOLDEN, PRUNE_AFTER, dump, run_scenario
+    from tests.support.template_scenario import GOLDEN, PRUNE_AFTER, dump, run_scenario
 
     monkeypatch.setattr(templates, "PRUNE_AFTER_PAGES", PRUNE_AFTER)
     store = Store(db_url)

@@ -8,7 +8,7 @@ from ainews.extract.budget import Budget, bound_markup
 from ainews.models import RawPage
 from ainews.text.encoding import decode
 from tests.conftest import shared_path
-from tests.fuzz import pathological
+from tests.support import pathological
 
 
 def test_real_pages_pass_untouched() -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.extract.helpers import expected_cases, run_case, squeeze
+from tests.support.extract_fixtures import expected_cases, run_case, squeeze
 
 CASES = [c for c in expected_cases() if not c["file"].startswith("seeds/")]
 
@@ -46,7 +46,7 @@ def test_full_body_matches_hand_checked_text(case: dict) -> None:
 
 
 def test_every_corpus_page_has_an_expected_fixture() -> None:
-    from tests.extract.helpers import SHARED
+    from tests.support.extract_fixtures import SHARED
 
     folder = SHARED / "corpus" / "html"
     if not folder.exists():

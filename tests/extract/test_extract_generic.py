@@ -11,7 +11,7 @@ import pytest
 
 from ainews.extract import extract
 from ainews.models import KST, RawPage
-from tests.extract.helpers import FIXTURES
+from tests.support.extract_fixtures import FIXTURES
 
 PAGES = FIXTURES / "generic"
 

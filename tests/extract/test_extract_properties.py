@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ainews.extract import extract
 from ainews.extract.core import MAX_HTML_BYTES
 from ainews.models import KST, FeedEntry, RawPage
-from tests.extract.helpers import FIXTURES
+from tests.support.extract_fixtures import FIXTURES
 
 PAGE = (FIXTURES / "html" / "ndsoft-aitimes.html").read_bytes()
 TAGS = st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<br>", "<script>", "</script>", "<a href='x'>", "</a>",

@@ -10,7 +10,7 @@ import pytest
 
 from ainews.extract import extract
 from ainews.models import KST, RawPage
-from tests.extract.helpers import SHARED
+from tests.support.extract_fixtures import SHARED
 
 
 def seed(prefix: str) -> Path:

@@ -9,7 +9,7 @@ from ainews.extract.templates import (
     page_hashes,
     strip_template,
 )
-from tests.extract.template_pages import COPYRIGHT, MOST_READ, PROMO, QUOTE, body, prose
+from tests.support.template_pages import COPYRIGHT, MOST_READ, PROMO, QUOTE, body, prose
 
 
 def test_lines_differing_only_in_digits_and_spaces_hash_alike() -> None:

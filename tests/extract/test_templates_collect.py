@@ -16,7 +16,7 @@ from ainews.store.db import Store
 from tests.support.httpserver import Response, TestServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "collect"))
-from collect_fixtures import rss  # noqa: E402
+from tests.support.collect_pages import rss  # noqa: E402
 
 CHROME_TOP = "<p>[테크브리핑] 구독하고 매일 아침 AI 소식을 받아보세요</p>"
 CHROME_BOTTOM = ("<h3>많이 본 뉴스</h3><ul><li>삼성전자, 새 AI 칩 공개</li><li>카카오 AI 비서 출시</li>"

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pubkit import add_article
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 from werkzeug import Request, Response
@@ -21,6 +20,7 @@ from ainews.publish import deliver
 from ainews.publish.alerts import send_watch_alerts
 from ainews.publish.records import PublishedDay
 from ainews.store import Store
+from tests.support.published import add_article
 
 DAY = date(2026, 1, 20)
 HOOK = "/services/T1/B1/alert-secret-path"

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from pubkit import HOSTILE_TITLES, add_article, assert_inert, fill_hostile
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -23,6 +22,7 @@ from ainews.config import Settings
 from ainews.publish import deliver
 from ainews.publish.records import PublishedDay
 from ainews.store import Store
+from tests.support.published import HOSTILE_TITLES, add_article, assert_inert, fill_hostile
 
 DAY = date(2026, 1, 20)
 TOKEN = "123456:SECRET-bot-token-xyz"

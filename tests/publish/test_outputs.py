@@ -13,13 +13,13 @@ from urllib.parse import unquote
 import feedparser
 import pytest
 from markdown_it import MarkdownIt
-from pubkit import HOSTILE_TITLES, assert_inert, fill_hostile, fill_store, scan, tree_bytes
 
 from ainews import pipeline
 from ainews.config import Settings
 from ainews.publish import archive, jsonout, markdown
 from ainews.sanitize import clean_line
 from ainews.store import Store
+from tests.support.published import HOSTILE_TITLES, assert_inert, fill_hostile, fill_store, scan, tree_bytes
 
 DAYS = [date(2026, 1, 19), date(2026, 1, 20), date(2026, 1, 21)]
 
@@ -178,7 +178,7 @@ def test_second_publish_is_byte_identical_and_incremental(published: tuple[Path,
     # a new day: its files appear, old day pages are not rewritten
     old_page = out / "site" / "days" / "2026-01-19.html"
     mtime = old_page.stat().st_mtime_ns
-    from pubkit import add_article
+    from tests.support.published import add_article
 
     add_article(store, date(2026, 1, 22), 1)
     result = pipeline.publish_day(store, settings, date(2026, 1, 22), out)

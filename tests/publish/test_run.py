@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from pubkit import tree_bytes
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 from werkzeug import Request, Response
 
 from ainews.cli import app
+from tests.support.published import tree_bytes
 
 runner = CliRunner()
 TOKEN = "999:run-test-token"

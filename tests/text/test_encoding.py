@@ -8,7 +8,7 @@ import pytest
 from ainews.extract import extract
 from ainews.models import RawPage
 from ainews.text.encoding import decode, detect_declared
-from tests.extract.helpers import SHARED
+from tests.support.extract_fixtures import SHARED
 
 CP949_ONLY = "똠방각하 펲시콜라 햏"  # syllables outside strict EUC-KR (KS X 1001)
 

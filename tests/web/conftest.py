@@ -14,8 +14,8 @@ from ainews.analyze.korean import index_tokens
 from ainews.store import Store
 from ainews.store.search import SearchIndex
 from ainews.web.app import create_app
-from tests import pgserver as pg
-from tests.web.fixtures import build_store
+from tests.support import pgserver as pg
+from tests.support.web_store import build_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",

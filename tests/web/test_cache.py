@@ -19,7 +19,7 @@ from ainews.store import Store
 from ainews.store.changes import fingerprint
 from ainews.store.search import SearchIndex
 from ainews.web.app import create_app
-from tests.web.fixtures import build_store
+from tests.support.web_store import build_store
 
 ROOT = Path(__file__).resolve().parents[2]
 CAPTURE = """인공지능 스타트업 새 모델 공개

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ainews.cli import app
-from tests.web.fixtures import build_store
+from tests.support.web_store import build_store
 
 
 def test_cli_search_finds_and_survives_syntax(tmp_path: Path) -> None:

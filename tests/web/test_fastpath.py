@@ -22,8 +22,8 @@ from ainews.analyze.korean import index_tokens
 from ainews.store.search import SearchIndex
 from ainews.web import guards
 from ainews.web.app import create_app
-from tests import pgserver as pg
-from tests.web.fixtures import build_store
+from tests.support import pgserver as pg
+from tests.support.web_store import build_store
 
 ROOT = Path(__file__).resolve().parents[2]
 WORD = "펭귄로봇"  # in no corpus article until the test adds one

@@ -12,7 +12,7 @@ from ainews.store.search import Filters, SearchIndex, parse_query, postgres_fts,
 from ainews.store.search.like import LikeScan
 from ainews.web.highlight import present
 from tests.support.devdata import evaluate_search
-from tests.web.fixtures import build_store
+from tests.support.web_store import build_store
 
 KAKAO = {"kakao-openai-hankyoreh", "kakao-openai-digitaldaily", "kakao-earnings"}
 OPENAI = {"openai-gpt5", "kakao-openai-hankyoreh", "kakao-openai-digitaldaily", "openai-altman-korea",

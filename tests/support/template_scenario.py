@@ -23,7 +23,7 @@ from ainews.config import TemplateSettings
 from ainews.models import Analysis, Article
 from ainews.store.db import Store
 from ainews.store.schema import ArticleRow, TemplateHostRow, TemplateLineRow, TemplatePageRow
-from tests.extract.template_pages import COPYRIGHT, MOST_READ, PROMO, QUOTE, prose
+from tests.support.template_pages import COPYRIGHT, MOST_READ, PROMO, QUOTE, prose
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "templates" / "refresh_golden.json"
 HOSTS = ("a.example.kr", "b.example.kr", "c.example.kr", "skip.example.kr")

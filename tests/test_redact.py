@@ -18,19 +18,19 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from pubkit import add_article
 from pytest_httpserver import HTTPServer
 from sqlalchemy import text
 from werkzeug import Request, Response
 
 from ainews import redact
 from ainews.store import Store
+from tests.support.published import add_article
 
 DAY = date(2026, 1, 20)
 SLACK_PATH = "/services/T0SECRET/B0SECRET/slackpathsecret42"
 TOKEN = "4242:telegram-token-secret-xyz"
 PASSWORD = "smtp-password-secret-77"
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 class _EchoAuth:

@@ -8,12 +8,11 @@ import re
 from datetime import date
 from pathlib import Path
 
-from pubkit import add_article
-
 from ainews import pipeline
 from ainews.config import Settings
 from ainews.publish import deliver, jsonout
 from ainews.store import Store
+from tests.support.published import add_article
 
 DAY = date(2026, 1, 20)
 BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")

@@ -106,7 +106,7 @@ def _cli(db: str, config: Path, *args: str, log: Path) -> subprocess.Popen[bytes
 def test_three_workers_publish_a_queued_day_politely_and_survive_a_kill(
     pg_admin_url: str, site: Site, tmp_path: Path
 ) -> None:
-    from tests import pgserver
+    from tests.support import pgserver
 
     db = pgserver.create_database(pg_admin_url)
     Store(db).close()  # migrations once, before the workers race to open the store
@@ -143,7 +143,7 @@ def test_three_workers_publish_a_queued_day_politely_and_survive_a_kill(
 
 def test_shared_turns_and_slots_hold_across_connections(pg_admin_url: str) -> None:
     from ainews.store.pacing import HostSchedule
-    from tests import pgserver
+    from tests.support import pgserver
 
     db = pgserver.create_database(pg_admin_url)
     Store(db).close()
