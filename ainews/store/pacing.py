@@ -63,8 +63,10 @@ class HostSchedule:
 
     def __init__(self, url: str, margin: float = 0.05, connections: int = 8) -> None:
         self.margin = margin
+        # a held slot keeps its connection for the request; `connections` (the worker's concurrency + 2)
+        # bounds what one worker opens here, so workers × connections stays within max_connections
         self.engine: Engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=connections,
-                                            max_overflow=connections, pool_pre_ping=True)
+                                            max_overflow=0, pool_pre_ping=True)
         if self.engine.dialect.name != "postgresql":
             raise ValueError("a shared host schedule needs PostgreSQL (workers share one database)")
 

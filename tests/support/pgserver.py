@@ -57,7 +57,8 @@ def server() -> Iterator[str]:
     port = free_port()
     run = lambda *cmd: subprocess.run([*as_postgres, *cmd], check=True, capture_output=True)  # noqa: E731
     run(str(bin_dir / "initdb"), "-D", str(data / "db"), "-A", "trust", "-U", "postgres", "-E", "UTF8")
-    opts = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+    opts = (f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c max_connections=300"
+            " -c fsync=off -c full_page_writes=off")
     run(str(bin_dir / "pg_ctl"), "-D", str(data / "db"), "-o", opts, "-l", str(data / "log"), "-w", "start")
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
