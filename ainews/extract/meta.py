@@ -93,7 +93,7 @@ def canonical_publisher(name: str | None) -> str | None:
     for part in parts or [name]:
         if part.startswith(("http", "www.")):
             continue
-        if 1 < len(part) <= 20 and "네이버" not in part:
+        if 1 < len(part) <= 20 and not any(label in part for label in outlets.portal_labels()):
             return part
     return None
 
