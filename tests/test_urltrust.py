@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from ainews.models import KST, Analysis, Article, Digest, DigestItem
-from ainews.publish.jsonout import digest_to_dict
+from ainews.publish.jsonout import digest_to_day
 from ainews.store import Store
 from ainews.urltrust import page_reference, registrable_domain, trusted_canonical
 
@@ -93,5 +93,5 @@ def test_portal_copy_never_overwrites_the_outlets_text(tmp_path) -> None:  # noq
 def test_day_json_publishes_only_http_urls() -> None:
     bad = _article(id=1, url="javascript:alert(1)", canonical_url="javascript:alert(2)",
                    analysis=Analysis(relevance=0.9, is_ai=True, version="v"))
-    data = digest_to_dict(Digest(day=date(2026, 1, 20), items=[DigestItem(article=bad)], excluded=[]))
+    data = digest_to_day(Digest(day=date(2026, 1, 20), items=[DigestItem(article=bad)], excluded=[])).to_json()
     assert data["items"][0]["url"] == "" and data["items"][0]["canonical_url"] is None

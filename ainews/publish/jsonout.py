@@ -124,11 +124,6 @@ def digest_to_day(digest: Digest, emoji_for: Callable[[str], str] | None = None)
     )
 
 
-def digest_to_dict(digest: Digest, emoji_for: Callable[[str], str] | None = None) -> dict[str, Any]:
-    """The JSON document for one day (see SCHEMA_DOC), for callers that want plain data."""
-    return digest_to_day(digest, emoji_for).to_json()
-
-
 def dumps(data: dict[str, Any]) -> str:
     """Pretty, stable JSON; `<`, `>` and `&` as \\u escapes so the text is inert even inside HTML."""
     text = json.dumps(data, ensure_ascii=False, indent=1)

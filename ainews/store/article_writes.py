@@ -22,7 +22,8 @@ from sqlalchemy.engine import Connection
 from ainews.models import KST, Analysis, Article
 from ainews.sanitize import sanitize_article
 from ainews.store.schema import ArticleRow, SeenEntryRow
-from ainews.urltrust import clean_web_url, is_repost, page_reference
+from ainews.text.urls import clean_web_url
+from ainews.urltrust import is_repost, page_reference
 
 log = logging.getLogger("ainews.store.db")
 ARTICLES = ArticleRow.__table__

@@ -23,9 +23,9 @@ from ainews.store.article_writes import (
     ArticleWrite,
     analysis_values,
     known_keys,
+    utc_naive,
     write_articles,
 )
-from ainews.store.article_writes import utc_naive as to_utc_naive
 from ainews.store.schema import (
     ArticleRow,
     DeliveryRow,
@@ -256,8 +256,8 @@ class Store:
             row.title = story.title
             row.representative_id = story.representative_id
             row.member_ids = list(story.member_ids)
-            row.first_seen = to_utc_naive(story.first_seen)
-            row.last_seen = to_utc_naive(story.last_seen)
+            row.first_seen = utc_naive(story.first_seen)
+            row.last_seen = utc_naive(story.last_seen)
             row.summary = list(story.summary)
             s.merge(row)
 

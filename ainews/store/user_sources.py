@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ainews.store.db import Store, to_utc_naive
+from ainews.store.article_writes import utc_naive
+from ainews.store.db import Store
 from ainews.store.schema import UserSourceRow
 
 _OVERLAY_FIELDS = ("url", "kind", "link_selector", "max_items")
@@ -72,6 +73,6 @@ def delete_user_source(store: Store, name: str) -> bool:
 
 
 def _now() -> datetime:
-    value = to_utc_naive(datetime.now(UTC))
+    value = utc_naive(datetime.now(UTC))
     assert value is not None
     return value

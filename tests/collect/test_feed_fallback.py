@@ -100,7 +100,7 @@ def test_the_digest_json_and_api_mark_the_feed_text(server, store, settings) -> 
     meta = next(line for line in text.splitlines() if line.startswith("> 📅"))
     assert meta.endswith("| 📡 피드 본문") and "하이퍼클로바X" in text
     assert markdown.parse_digest(text)[0].publisher == "127.0.0.1"  # the parser reads the outlet, not the mark
-    item = jsonout.digest_to_dict(digest)["items"][0]
+    item = jsonout.digest_to_day(digest).to_json()["items"][0]
     assert item["body_source"] == "feed"
     card = str(site.environment().get_template("_macros.html").module.item_card(item, "", 1500, set()))
     assert "📡 피드 본문" in card and "하이퍼클로바X" in card

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from ainews import pipeline
 from ainews.collect.run import collect
 from ainews.collect.sources import Source
-from ainews.urltrust import clean_web_url
+from ainews.text.urls import clean_web_url
 from ainews.web.app import create_app
 from tests.support.collect_pages import article_html, rss
 from tests.support.httpserver import Response
