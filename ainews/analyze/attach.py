@@ -5,7 +5,9 @@ outlets' copies often fall just under the pairwise link threshold. A small clust
 a pair) joins a larger one (or a pair, when it is a singleton or an earlier pair) when it agrees on
 the core entities (organisations and headline/lead proper nouns that most members share, all of a
 pair's; an undated piece on one more), lies inside the story window
-of the members, and is similar enough to them on average and to its closest member.
+of the members, and is similar enough to them on average and to its closest member. Agreement on
+more core entities than required raises its similarities (ENTITY_BONUS): word similarity falls when
+a busy window shares the story's vocabulary, entity agreement does not.
 """
 
 from __future__ import annotations
