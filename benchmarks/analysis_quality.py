@@ -198,7 +198,8 @@ def tuning_grid() -> list[dict[str, float]]:
     from ainews.analyze import attach, cluster
     axes = {"cluster.LINK_THRESHOLD": [cluster.LINK_THRESHOLD + d for d in (0.0, -0.02, 0.03)],
             "attach.ATTACH_AVG": [attach.ATTACH_AVG, attach.ATTACH_AVG - 0.02, attach.ATTACH_AVG + 0.03, 9.0],
-            "cluster.STATUS_PENALTY": [cluster.STATUS_PENALTY, 0.0]}
+            "cluster.STATUS_PENALTY": [cluster.STATUS_PENALTY, 0.0],
+            "attach.ENTITY_BONUS": [attach.ENTITY_BONUS, 0.0]}
     return [dict(zip(axes, values, strict=True)) for values in product(*axes.values())]
 
 

@@ -5,7 +5,9 @@ outlets' copies often fall just under the pairwise link threshold. A small clust
 a pair) joins a larger one (or a pair, when it is a singleton or an earlier pair) when it agrees on
 the core entities (organisations and headline/lead proper nouns that most members share, all of a
 pair's; an undated piece on one more), lies inside the story window
-of the members, and is similar enough to them on average and to its closest member.
+of the members, and is similar enough to them on average and to its closest member. Agreement on
+more core entities than required raises its similarities (ENTITY_BONUS): word similarity falls when
+a busy window shares the story's vocabulary, entity agreement does not.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ TARGET_MIN = 2  # members a cluster needs to be joined (a pair may join a pair o
 ATTACH_AVG = 0.10  # mean cosine to the cluster's members
 ATTACH_MAX = 0.15  # cosine to its most similar member
 ATTACH_SHARED = 2  # core entities it shares with the cluster
+ENTITY_BONUS = 0.02  # added to its similarities per core entity it shares beyond ATTACH_SHARED
+ENTITY_BONUS_CAP = 3  # extra entities that count
 CORE_PROPER = 4
 
 
@@ -47,9 +51,9 @@ def attach_small(groups: list[list[int]], sims: dict[tuple[int, int], float], co
         for target in {group_of[o] for i in members for o in linked[i]} - {g}:
             if target not in cores or (len(groups[target]), -target) <= (len(members), -g):
                 continue  # only into a bigger cluster (or an earlier one of the same size): no cycles
-            score = _fit(members, groups[target], linked, core, cores[target], hours, window)
-            if score is not None and (best is None or score > best[0]):
-                best = (score, target)
+            fit = _fit(members, groups[target], linked, core, cores[target], hours, window)
+            if fit is not None and (best is None or fit > best[0]):
+                best = (fit, target)
         if best:
             moves[g] = best[1]
     out = [list(m) for m in groups]
@@ -78,8 +82,10 @@ def _fit(small: list[int], big: list[int], linked: dict[int, dict[int, float]], 
     if dated and any(i in hours and abs(hours[i] - median(dated)) > window for i in small):
         return None
     need = ATTACH_SHARED + (0 if all(i in hours for i in small) else 1)  # undated: stricter agreement
-    if any(len(core.get(i, set()) & big_core) < need for i in small):
+    shared = {i: len(core.get(i, set()) & big_core) for i in small}
+    if any(n < need for n in shared.values()):
         return None
-    values = [linked[i].get(j, 0.0) for i in small for j in big]
+    bonus = {i: ENTITY_BONUS * min(ENTITY_BONUS_CAP, n - need) for i, n in shared.items()}
+    values = [linked[i].get(j, 0.0) + bonus[i] for i in small for j in big]
     avg = sum(values) / len(values)
     return avg if avg >= ATTACH_AVG and max(values) >= ATTACH_MAX else None

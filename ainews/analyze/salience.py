@@ -135,7 +135,7 @@ def _frame_counts(doc: Doc, name: str, mentions: dict[str, list[tuple[int, int, 
             counts[kind] += 1
         counts["passing"] += 1 if kinds & fr.passing else 0
         counts["subject"] += 1 if fr.subject.search(after) and _clause_start(text, start, fr) else 0
-        counts["role"] += 1 if _is_role(text[end:end + _CONTEXT]) else 0
+        counts["role"] += 1 if _is_role(text[end:end + _CONTEXT]) or _is_role(_past_name(window)) else 0
     return counts, len(mentions[name]), first
 
 
@@ -151,6 +151,15 @@ def _passing(org: Org | None, has_unit: bool, zones: list[float], frame: dict[st
     if found == 1 and any(frame[kind] for kind in fr.single_passing):
         return True  # named once, as a person's employer ("일론 머스크 테슬라 CEO")
     return found > 0 and frame["passing"] >= found  # every mention is a comparison, a platform, a former employer
+
+
+_NAME = re.compile(r"^의\s?[가-힣]{2,5}(?:\s[가-힣]{1,5})?(?=\s)")
+
+
+def _past_name(window: str) -> str:
+    """After "X의 홍길동" (a person of X), or "" when no name follows."""
+    m = _NAME.match(window)
+    return window[m.end():m.end() + _CONTEXT] if m else ""
 
 
 def _is_role(after: str) -> bool:

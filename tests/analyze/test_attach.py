@@ -31,3 +31,16 @@ def test_a_dated_piece_never_joins_an_undated_story() -> None:
     groups = [[0, 1, 2], [3]]
     sims = {(0, 1): 0.4, (0, 2): 0.4, (1, 2): 0.4, (0, 3): 0.3, (1, 3): 0.3, (2, 3): 0.3}
     assert len(attach_small(groups, sims, {i: set(CORE) for i in range(4)}, {3: 0.0}, 72.0)) == 2
+
+
+def test_agreement_on_more_core_entities_lets_a_weaker_piece_join() -> None:
+    """Among many same-window articles the IDF falls and a second outlet's copy links at 0.12–0.14;
+    when it shares four of the story's core entities (not just the two required) it still joins."""
+    groups = [[0, 1, 2], [3]]
+    sims = {(0, 1): 0.4, (0, 2): 0.4, (1, 2): 0.4, (0, 3): 0.14, (1, 3): 0.12, (2, 3): 0.09}
+    hours = {0: 0.0, 1: 5.0, 2: 10.0, 3: 20.0}
+    rich = {"org:삼성전자", "org:엔비디아", "nnp:삼성전자", "nnp:엔비디아"}
+    assert sorted(map(sorted, attach_small(groups, sims, {i: set(rich) for i in range(4)}, hours, 72.0))) == [
+        [0, 1, 2, 3]]  # main kept 3 apart: its closest link (0.14) is under ATTACH_MAX (0.15)
+    two = {i: set(CORE) for i in range(4)}  # only the required two entities: no bonus, stays apart
+    assert len(attach_small(groups, sims, two, hours, 72.0)) == 2
