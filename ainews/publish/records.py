@@ -10,7 +10,7 @@ as written: the records carry what was published, they do not reinterpret it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 SCHEMA = "ainews.digest/1"
@@ -80,8 +80,7 @@ class PublishedStory:
                    _opt_text(data, "last_seen"), _texts(data, "summary"), _opt_int(data, "member_count") or 0)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "first_seen": self.first_seen, "last_seen": self.last_seen,
-                "summary": list(self.summary), "member_count": self.member_count}
+        return asdict(self)  # fields are declared in the JSON's key order
 
 
 @dataclass(frozen=True)
@@ -101,8 +100,7 @@ class PublishedArticleRef:
                    _opt_text(data, "host"), _opt_text(data, "published_at"))
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "url": self.url, "publisher": self.publisher,
-                "host": self.host, "published_at": self.published_at}
+        return asdict(self)  # fields are declared in the JSON's key order
 
 
 @dataclass(frozen=True)
@@ -121,8 +119,7 @@ class PublishedImported:
                    _texts(data, "summary"))
 
     def to_json(self) -> dict[str, Any]:
-        return {"category": self.category, "company": self.company, "source": self.source,
-                "tags": list(self.tags), "summary": list(self.summary)}
+        return asdict(self)  # fields are declared in the JSON's key order
 
 
 @dataclass(frozen=True)
@@ -231,8 +228,7 @@ class PublishedExcluded:
                    _opt_float(data, "relevance"), _texts(data, "reasons"))
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "url": self.url, "publisher": self.publisher,
-                "relevance": self.relevance, "reasons": list(self.reasons)}
+        return asdict(self)  # fields are declared in the JSON's key order
 
 
 @dataclass(frozen=True)
@@ -248,7 +244,7 @@ class OverviewEntry:
         return cls(_opt_int(data, "rank") or 0, _text(data, "title"), _text(data, "line"))
 
     def to_json(self) -> dict[str, Any]:
-        return {"rank": self.rank, "title": self.title, "line": self.line}
+        return asdict(self)  # fields are declared in the JSON's key order
 
 
 @dataclass(frozen=True)
@@ -261,7 +257,7 @@ class PublishedCounts:
         return cls(_opt_int(data, "items") or 0, _opt_int(data, "excluded") or 0)
 
     def to_json(self) -> dict[str, Any]:
-        return {"items": self.items, "excluded": self.excluded}
+        return asdict(self)  # fields are declared in the JSON's key order
 
 
 @dataclass(frozen=True)
