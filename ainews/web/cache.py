@@ -80,7 +80,7 @@ def etag_for(mark: tuple[Any, ...], path: str, query: Any) -> str:
     return f'W/"{digest}"'
 
 
-def http_date(moment: datetime | None) -> str | None:
+def last_modified_header(moment: datetime | None) -> str | None:
     return format_datetime(moment.replace(tzinfo=UTC), usegmt=True) if moment else None
 
 

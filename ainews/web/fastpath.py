@@ -31,7 +31,7 @@ from ainews.web.cache import (
     Entry,
     PageCache,
     etag_for,
-    http_date,
+    last_modified_header,
     merge_headers,
     not_modified,
     wants_gzip,
@@ -103,7 +103,7 @@ class FastPath:
 
     def validators(self, etag: bytes, changed: Any) -> list[tuple[bytes, bytes]]:
         if self._modified[0] != changed:
-            stamp = http_date(changed)
+            stamp = last_modified_header(changed)
             self._modified = (changed, stamp.encode() if stamp else None)
         out = [(b"etag", etag), (b"cache-control", CACHE_CONTROL), VARY]
         return out + [(b"last-modified", self._modified[1])] if self._modified[1] else out
