@@ -36,6 +36,7 @@ class Params:
     role_weight: float
     comparison_words: frozenset[str]
     comparison_weight: float
+    affiliate_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +44,8 @@ def params() -> Params:
     p = catalogue.load("data/taxonomy.toml")["features"]
     return Params(int(p["lead_chars"]), int(p["body_chars"]), int(p["max_join"]),
                   frozenset(norm_key(w) for w in p["role_words"]), float(p["role_weight"]),
-                  frozenset(p["comparison_words"]), float(p["comparison_weight"]))
+                  frozenset(p["comparison_words"]), float(p["comparison_weight"]),
+                  frozenset(norm_key(w) for w in p["affiliate_words"]))
 
 
 # Tags that end a matchable span: particles, endings, sentence punctuation, brackets, quotes.
@@ -147,7 +149,7 @@ def _match_zone(doc: Doc, tokens: list[tuple[str, str]], forms: list[str | None]
             org = lex.org_keys.get(key)
             if org and (j + 1 >= len(forms) or not lex.orgs[org].strict or tokens[j + 1][1][0] in "JESX"):
                 best_org = (j, org)
-        if best_org and i > skip_until:
+        if best_org and i > skip_until and not _inside_other_name(tokens, forms, i, best_org[0], p):
             j, org = best_org
             role = j + 1 < len(forms) and forms[j + 1] in p.role_words
             passing = j + 1 < len(tokens) and tokens[j + 1][0] in p.comparison_words
@@ -155,6 +157,13 @@ def _match_zone(doc: Doc, tokens: list[tuple[str, str]], forms: list[str | None]
                 p.role_weight if role else p.comparison_weight if passing else 1.0)
             doc.org_first.setdefault(org, zone * 100000 + i)
             skip_until = j
+
+
+def _inside_other_name(tokens: list[tuple[str, str]], forms: list[str | None], i: int, j: int, p: Params) -> bool:
+    """"Full-Scale AI" is not Scale AI, "현대차증권" is not 현대차: a hyphenated Latin compound, or a group
+    name followed by an affiliate word, names something else."""
+    hyphenated = i > 0 and tokens[i - 1][0] in "-–" and tokens[i][1] == "SL"
+    return hyphenated or (j + 1 < len(forms) and forms[j + 1] in p.affiliate_words)
 
 
 def _collect_words(doc: Doc, tokens: list[tuple[str, str]], forms: list[str | None], zone: int) -> None:

@@ -3,14 +3,15 @@
 Every candidate organisation of an article (known or discovered) gets features from where and how
 it is mentioned: zone counts (title > subtitles > lead > body), first position, its share of the
 article's organisation mentions, grammatical-subject frames ("X는 …", "X가 …" at a clause start)
-and the passing-mention frames of data/salience.toml (comparison "X처럼/X와 달리/X 대비", lists
-"X 등", platforms "허깅페이스에 공개", sources "로이터에 따르면", former employers "X 출신"), its
-kind, and whether a more specific unit of it is also named (LG그룹 beside LG AI연구원). Rules in the
-same file drop what is named in passing only: a group beside its unit, a news agency quoted as a
-source, a name outside the headline whose every mention is a comparison, a platform or a former
-employer. For the rest a logistic
-model (weights in the same file, fitted by benchmarks/salience_fit.py) turns them into a
-probability; the article's companies are those at or above the threshold, most salient first.
+and the passing-mention frames of data/salience.toml (comparison "X처럼/X와 달리/X 대비/X 같은", lists
+"X 등", platforms "허깅페이스에 공개", sources "로이터에 따르면/… 등 외신", former employers "X 출신/…을
+거친", places "국회 본청", editorial note lines "※ 본 기사는"), a person's employer ("테슬라 CEO") and
+whether that sentence looks back ("당시 … 장관이"), its kind, and whether a more specific unit of it is
+also named (LG그룹 beside LG AI연구원). Rules in the same file drop what is named in passing only: a
+group beside its unit, a news agency quoted as a source, a name outside the headline whose every
+mention is in a passing frame. For the rest a logistic model (weights in the same file, fitted by
+benchmarks/salience_fit.py) turns them into a probability; the article's companies are those at or
+above the threshold, most salient first.
 """
 
 from __future__ import annotations
@@ -25,22 +26,28 @@ from ainews.analyze.features import Doc, params
 from ainews.analyze.lexicon import Org, lexicon, norm_key
 
 FEATURES = ("title", "lead", "body", "first", "share", "subject", "comparison", "list", "platform", "source",
-            "former", "role", "group_unit", "gov", "political", "media", "discovered")
-_FRAME_KINDS = ("comparison", "platform", "source", "former")
+            "former", "place", "note", "role", "role_background", "group_unit", "gov", "political", "media",
+            "discovered")
+_FRAME_KINDS = ("comparison", "platform", "source", "former", "place", "note")
 _KIND_FEATURE = {"gov": "gov", "party": "political", "assembly": "political", "media": "media"}
 _CONTEXT = 14
 _LIST_CONTEXT = 80
+_WITHIN = 24
+_QUOTES = "'\"’”」』"
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 
 
 @dataclass(frozen=True, slots=True)
 class Frames:
-    after: dict[str, re.Pattern[str]]
-    before: dict[str, re.Pattern[str]]
+    # (kind, view, pattern); the view a pattern reads: 0 the text right after the name, 1 right before
+    # it, 2 the rest of the clause (up to _WITHIN characters), 3 the start of the mention's line.
+    checks: tuple[tuple[str, int, re.Pattern[str]], ...]
     subject: re.Pattern[str]
     clause_break: re.Pattern[str]
     subject_window: int
     list_tail: re.Pattern[str]
     list_end: re.Pattern[str]
+    background: re.Pattern[str]
     passing: frozenset[str]
     single_passing: frozenset[str]
     drop_media_sources: bool
@@ -60,12 +67,13 @@ class Model:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def _phrases(words: list[str], at_end: bool) -> re.Pattern[str]:
-    """One regex for a frame's phrases; a space in a phrase matches any spacing (or none)."""
+def _phrases(words: list[str], at_end: bool, pattern: str = "") -> re.Pattern[str]:
+    """One regex for a frame's phrases (a space in a phrase matches any spacing, or none), or `pattern`."""
     alts = sorted({r"\s*".join(re.escape(part) for part in w.split(" ")) if w.strip() else re.escape(w)
                    for w in words}, key=len, reverse=True)
     body = "|".join(alts) or "(?!)"
-    return re.compile(f"(?:{body})$" if at_end else rf"^\s*(?:{body})")
+    phrases = f"(?:{body})$" if at_end else rf"^\s*(?:{body})"
+    return re.compile(f"{phrases}|{pattern}" if pattern else phrases)
 
 
 @lru_cache(maxsize=1)
@@ -76,12 +84,17 @@ def _data() -> dict:
 @lru_cache(maxsize=1)
 def frames() -> Frames:
     f, rules = _data()["frames"], _data()["rules"]
-    after = {k: _phrases(f[k + "_after"], at_end=False) for k in _FRAME_KINDS if k + "_after" in f}
-    before = {k: _phrases(f[k + "_before"], at_end=True) for k in _FRAME_KINDS if k + "_before" in f}
+    checks = [(k, 0, _phrases(f.get(k + "_after", []), at_end=False, pattern=f.get(k + "_pattern", "")))
+              for k in _FRAME_KINDS if k + "_after" in f or k + "_pattern" in f]
+    checks += [(k, 1, _phrases(f[k + "_before"], at_end=True)) for k in _FRAME_KINDS if k + "_before" in f]
+    checks += [(k, 2, re.compile("|".join(re.escape(w) for w in f[k + "_within"]))) for k in _FRAME_KINDS
+               if k + "_within" in f]
+    checks += [(k, 3, re.compile("^(?:" + f[k + "_line"] + ")")) for k in _FRAME_KINDS if k + "_line" in f]
     particles = "|".join(re.escape(p) for p in f["subject_particles"])
     breaks = "|".join(re.escape(b) for b in f["clause_breaks"])
-    return Frames(after, before, re.compile(rf"^(?:{particles})(?=[\s,])"), re.compile(breaks),
+    return Frames(tuple(checks), re.compile(rf"^(?:{particles})(?=[\s,])"), re.compile(breaks),
                   int(f.get("subject_window", 12)), re.compile(f["list_tail"]), re.compile(f["list_end"]),
+                  re.compile("|".join(f["background"])),
                   frozenset(rules["passing_frames"]), frozenset(rules["single_passing_frames"]),
                   bool(rules["drop_media_sources"]), bool(rules["drop_group_beside_unit"]))
 
@@ -103,7 +116,9 @@ def _mention_regex(name: str) -> re.Pattern[str] | None:
                    if len(s.replace(" ", "")) >= 2}, key=len, reverse=True)
     if not alts:
         return None
-    return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(alts) + ")", re.IGNORECASE)
+    affiliates = "|".join(re.escape(w) for w in sorted(params().affiliate_words, key=len, reverse=True))
+    not_affiliate = f"(?!{affiliates})" if affiliates else ""
+    return re.compile(r"(?<![A-Za-z0-9\-])(?:" + "|".join(alts) + ")" + not_affiliate, re.IGNORECASE)
 
 
 def _mentions(doc: Doc, names: list[str]) -> dict[str, list[tuple[int, int, int]]]:
@@ -120,22 +135,26 @@ def _frame_counts(doc: Doc, name: str, mentions: dict[str, list[tuple[int, int, 
                   ) -> tuple[dict[str, float], int, float]:
     """Per-frame mention counts, the number of mentions found and the first position in [0, 1]."""
     fr = frames()
-    counts = dict.fromkeys((*_FRAME_KINDS, "list", "subject", "role", "passing"), 0.0)
+    counts = dict.fromkeys((*_FRAME_KINDS, "list", "subject", "role", "role_background", "passing"), 0.0)
     first = 1.0
     for zone, start, end in mentions[name]:
         text = doc.texts[zone]
         first = min(first, _position(zone, start, len(text)))
-        window = text[end:end + _LIST_CONTEXT]
+        window = text[end:end + _LIST_CONTEXT].lstrip(_QUOTES)
         after = fr.list_tail.sub("", window, count=1)[:_CONTEXT]  # past the rest of an enumeration
         counts["list"] += 1 if fr.list_end.search(window) else 0
         before = text[max(0, start - _CONTEXT):start].rstrip()
-        kinds = {kind for kind, pattern in fr.after.items()
-                 if pattern.search(after) or (kind in fr.before and fr.before[kind].search(before))}
+        line_start = text.rfind("\n", 0, start) + 1
+        views = (after, before, fr.clause_break.split(window[:_WITHIN], maxsplit=1)[0],
+                 text[line_start:line_start + _CONTEXT])
+        kinds = {kind for kind, view, pattern in fr.checks if pattern.search(views[view])}
         for kind in kinds:
             counts[kind] += 1
         counts["passing"] += 1 if kinds & fr.passing else 0
         counts["subject"] += 1 if fr.subject.search(after) and _clause_start(text, start, fr) else 0
-        counts["role"] += 1 if _is_role(text[end:end + _CONTEXT]) or _is_role(_past_name(window)) else 0
+        if _is_role(text[end:end + _CONTEXT]) or _is_role(_past_name(window)):
+            counts["role"] += 1
+            counts["role_background"] += 1 if fr.background.search(_sentence(text, start)) else 0
     return counts, len(mentions[name]), first
 
 
@@ -166,6 +185,14 @@ def _is_role(after: str) -> bool:
     """"테슬라 CEO", "테슬라 최고경영자(CEO)": the name is a person's employer."""
     key = norm_key(after)
     return any(key.startswith(word) for word in params().role_words) if after[:1].isspace() else False
+
+
+def _sentence(text: str, start: int) -> str:
+    """The sentence around a mention (from the previous sentence end or line break to the next), without
+    what it quotes: "장관은 “당시 …”라고 밝혔다" looks back in the quote, not in the report."""
+    left = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start))
+    right = min((i for i in (text.find("\n", start), text.find(". ", start)) if i >= 0), default=len(text))
+    return _QUOTED.sub(" ", text[left + 1:right])
 
 
 def _position(zone: int, start: int, size: int) -> float:
@@ -199,6 +226,7 @@ def candidate_features(doc: Doc, scored: dict[str, float]) -> dict[str, dict[str
         feats = {"title": math.log1p(zones[0]), "lead": math.log1p(zones[1] + zones[2]),
                  "body": math.log1p(min(zones[3], 6.0)), "first": first, "share": score / top,
                  "subject": math.log1p(frame["subject"]), "role": frame["role"] / n,
+                 "role_background": frame["role_background"] / n,
                  "group_unit": 1.0 if org and org.group and name in units_of else 0.0,
                  "discovered": 0.0 if org else 1.0}
         feats.update({kind: frame[kind] / n for kind in (*_FRAME_KINDS, "list")})

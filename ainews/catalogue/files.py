@@ -88,8 +88,9 @@ TAXONOMY = Table({
                         required=("item",)),
     "topics": Table({"min_score": NUM, "max_tags": INT, "item": ListOf(_TERMS_ITEM)}, required=("item",)),
     "features": Table({"lead_chars": INT, "body_chars": INT, "max_join": INT, "role_words": STRS, "role_weight": NUM,
-                       "comparison_words": STRS, "comparison_weight": NUM}, required=(
-        "lead_chars", "body_chars", "max_join", "role_words", "role_weight", "comparison_words", "comparison_weight")),
+                       "comparison_words": STRS, "comparison_weight": NUM, "affiliate_words": STRS}, required=(
+        "lead_chars", "body_chars", "max_join", "role_words", "role_weight", "comparison_words", "comparison_weight",
+        "affiliate_words")),
 }, required=("relevance", "categories", "topics"))
 
 COMPANIES = Table({"search_aliases": ListOf(STRS), "orgs": ListOf(Table({
@@ -107,12 +108,14 @@ SOURCES = Table({"source": ListOf(Table({
     "max_items": INT,
 }, required=("name", "url")))})
 
-_FRAME_KINDS = ("comparison", "platform", "source", "former")
+_FRAME_KINDS = ("comparison", "platform", "source", "former", "place", "note")
 SALIENCE = Table({
-    "frames": Table({**{f"{k}_{side}": STRS for k in _FRAME_KINDS for side in ("after", "before")},
-                     "list_tail": REGEX, "list_end": REGEX, "subject_particles": STRS, "clause_breaks": STRS,
+    "frames": Table({**{f"{k}_{side}": STRS for k in _FRAME_KINDS for side in ("after", "before", "within")},
+                     **{f"{k}_{side}": REGEX for k in _FRAME_KINDS for side in ("pattern", "line")},
+                     "list_tail": REGEX, "list_end": REGEX, "background": REGEXES,
+                     "subject_particles": STRS, "clause_breaks": STRS,
                      "subject_window": INT},
-                    required=("list_tail", "list_end", "subject_particles", "clause_breaks")),
+                    required=("list_tail", "list_end", "background", "subject_particles", "clause_breaks")),
     "rules": Table({"passing_frames": STRS, "single_passing_frames": STRS, "drop_media_sources": BOOL,
                     "drop_group_beside_unit": BOOL}, required=(
         "passing_frames", "single_passing_frames", "drop_media_sources", "drop_group_beside_unit")),

@@ -71,9 +71,17 @@ def test_aliases_map_to_canonical_names() -> None:
 def test_person_employer_mention_counts_less() -> None:
     doc = _doc("xAI, 그록3 공개", "xAI가 그록3를 공개했다. 일론 머스크 테슬라 CEO는 "
         "시연회에서 성능을 자랑했다. xAI는 모델을 배포한다.")
-    names = [n for n, _ in rank_organisations(doc)]
-    assert names[0] == "xAI"
-    assert "테슬라" not in names
+    ranked = rank_organisations(doc)
+    assert ranked[0][0] == "xAI"
+    assert doc.org_hits["테슬라"][3] < 1.0  # one role mention counts for less than a mention
+    assert all(p < ranked[0][1] for name, p in ranked if name == "테슬라")
+
+
+def test_a_name_inside_another_name_is_not_a_mention() -> None:
+    doc = _doc("AI 반도체 전망", "노근창 현대차증권 리서치센터장은 AI 반도체 수요가 늘 것이라고 말했다. "
+        "OpenAI Launches Full-Scale AI Industry Cooperation. 삼성전자는 HBM 생산을 늘린다.")
+    assert {"현대자동차", "스케일AI"}.isdisjoint(doc.org_hits)  # main found both (증권 firm; "Full-Scale AI")
+    assert {"삼성전자", "오픈AI"} <= set(doc.org_hits)
 
 
 def test_unknown_org_with_suffix_is_a_candidate() -> None:
