@@ -8,15 +8,20 @@ re-lists only what is not stored yet, and publishing writes only changed files. 
 (timeouts, connection trouble, 5xx, 429) are retried with backoff; permanent ones (4xx, robots.txt)
 are not. A killed worker's running tasks are retried by the other workers (worker.py).
 `finish_day` holds the engine lock "ainews-analyze", so one analysis runs at a time, and waits
-(retrying every second) until the day's poll and fetch tasks are done.
+(retrying every second) until the day's poll and fetch tasks are done. It also holds a database
+advisory lock while it works: a worker whose heartbeats were late is taken for dead and its task
+retried while it still runs (every queue delivers at least once), and two publishers in one
+folder would collide.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import random
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -36,13 +41,14 @@ from ainews.collect.templates import refresh_quietly
 from ainews.config import Settings
 from ainews.models import KST, FeedEntry
 from ainews.store import Store
-from ainews.store.pacing import HostSchedule
+from ainews.store.pacing import LOCK_NAMESPACE, HostSchedule
 
 log = logging.getLogger("ainews.tasks")
 
 QUEUES = ("poll", "fetch", "day")
 DAY_WORK = ("ainews.poll_source", "ainews.fetch_page")
 ANALYZE_LOCK = "ainews-analyze"
+FINISH_KEY = 2  # advisory key (in our namespace) held while a finish_day runs; worker.py holds 1
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector())  # connect() supplies the database
 
@@ -132,6 +138,13 @@ def finish_day(job_context: procrastinate.JobContext, run_id: str, day: str, out
     ctx = _context(job_context)
     if pending_work(ctx.store, run_id):
         raise NotReady(run_id)
+    with finishing_alone(ctx.store) as alone:
+        if not alone:
+            raise NotReady(f"{run_id}: another finish_day is running")
+        return _finish(ctx, day, out, deliver, site_url)
+
+
+def _finish(ctx: WorkerContext, day: str, out: str, deliver: bool, site_url: str) -> dict[str, Any]:
     the_day = date.fromisoformat(day)
     out_dir = Path(out or ctx.settings.output_dir).expanduser()
     refresh_quietly(ctx.store, ctx.settings.templates)  # site templates learned from all workers' pages
@@ -148,6 +161,21 @@ async def scheduled_run(job_context: procrastinate.JobContext, timestamp: int) -
     ctx = _context(job_context)
     day = datetime.fromtimestamp(timestamp, tz=KST).date()
     return await enqueue_day(list(ctx.sources.values()), day, deliver=ctx.settings.schedule.deliver)
+
+
+@contextlib.contextmanager
+def finishing_alone(store: Store) -> Iterator[bool]:
+    """Hold the cluster-wide finish_day lock for the block; yields False when another holds it."""
+    with store.engine.connect() as conn:
+        key = {"ns": LOCK_NAMESPACE, "key": FINISH_KEY}
+        alone = bool(conn.execute(text("SELECT pg_try_advisory_lock(:ns, :key)"), key).scalar())
+        conn.commit()
+        try:
+            yield alone
+        finally:
+            if alone:
+                conn.execute(text("SELECT pg_advisory_unlock(:ns, :key)"), key)
+                conn.commit()
 
 
 # --- deferring ------------------------------------------------------------------------------

@@ -100,11 +100,33 @@ async def sweep_stalled(app: procrastinate.App, queue: QueueSettings) -> None:
                 last_purge = time.monotonic()
             stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=queue.stalled_after_seconds)
             for job in stalled:
-                log.warning("retrying task %s (%s) of a stalled worker", job.id, job.task_name)
-                with contextlib.suppress(Exception):  # another worker may have retried it first
-                    await app.job_manager.retry_job(job)
+                if await retry_if_still_stalled(app, job.id, job.worker_id):  # type: ignore[arg-type]
+                    log.warning("retried task %s (%s) of a stalled worker", job.id, job.task_name)
         except Exception:  # noqa: BLE001 - the sweep must outlive a database hiccup
             log.exception("stalled-task sweep failed")
+
+
+# Retry a task only while the stalled worker of the sweep's snapshot still holds it. Every worker
+# sweeps: without the check, a second sweeper's older snapshot puts a task back in the queue that
+# another worker has just taken up again, and two workers run it at once (two finish_day runs
+# publishing into one folder). FOR UPDATE makes the condition hold at the moment of the retry.
+_RETRY_IF_STALLED = """
+WITH held AS (
+    SELECT id FROM procrastinate_jobs
+     WHERE id = %(job_id)s AND status = 'doing' AND worker_id IS NOT DISTINCT FROM %(worker_id)s::bigint
+       FOR UPDATE
+)
+SELECT procrastinate_retry_job_v2(held.id, NOW(), NULL, NULL, NULL), held.id AS retried FROM held
+"""
+
+
+async def retry_if_still_stalled(app: procrastinate.App, job_id: int, worker_id: int | None) -> bool:
+    """Put one stalled task back in the queue; False when it has moved on (retried, taken, finished)."""
+    try:
+        row = await app.connector.execute_query_one_async(_RETRY_IF_STALLED, job_id=job_id, worker_id=worker_id)
+    except Exception:  # noqa: BLE001 - "invalid status to retry": another sweeper was first
+        return False
+    return bool(row and row["retried"])
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -17,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from ainews import tasks
 from ainews.collect.http import FetchError
 from ainews.config import ConfigError, ScheduleSettings
 from ainews.store import Store
 from ainews.tasks import DailyRetry, NotReady
-from ainews.worker import daily_cron
+from ainews.worker import connected, daily_cron, retry_if_still_stalled
 
 DAY = "2026-12-07"
 PAGES = 36
@@ -92,7 +94,7 @@ def site() -> Iterator[Site]:
 def _files(tmp_path: Path, site: Site) -> tuple[Path, Path]:
     config = tmp_path / "config.toml"
     config.write_text(f"[http]\nper_host_delay = {DELAY}\nper_host_concurrency = 1\nretries = 1\ntimeout = 10\n"
-                      "[queue]\nheartbeat_seconds = 0.5\nstalled_after_seconds = 2.0\n", encoding="utf-8")
+                      "[queue]\nheartbeat_seconds = 0.5\nstalled_after_seconds = 3.0\n", encoding="utf-8")
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[[source]]\nname = "루프백"\nurl = "{site.base}/feed.xml"\n', encoding="utf-8")
     return config, sources
@@ -208,3 +210,50 @@ def test_queue_commands_on_sqlite_say_what_is_needed(tmp_path: Path) -> None:
         result = CliRunner().invoke(app, ["--db", str(tmp_path / "a.db"), *args])
         assert result.exit_code == 2, result.output
         assert "needs PostgreSQL" in result.output
+
+
+def test_a_stalled_task_taken_up_again_is_not_retried_by_a_late_sweeper(pg_admin_url: str) -> None:
+    """Every worker sweeps; one sweeper's older snapshot must not requeue a task another worker now runs
+    (two finish_day runs at once published into one folder and collided)."""
+    from tests.support import pgserver
+
+    store = Store(pgserver.create_database(pg_admin_url))
+
+    async def scenario() -> tuple[bool, str, bool, str]:
+        async with connected(store) as app:
+            job_id = await tasks.finish_day.defer_async(run_id="r", day=DAY)
+            query, update = app.connector.execute_query_one_async, app.connector.execute_query_async
+            await update("UPDATE procrastinate_jobs SET status = 'doing', worker_id = NULL WHERE id = %(id)s",
+                         id=job_id)
+            snapshot = None  # the sweep saw it held by a dead (pruned) worker
+            first = await retry_if_still_stalled(app, job_id, snapshot)
+            after_first = (await query("SELECT status FROM procrastinate_jobs WHERE id = %(id)s", id=job_id))["status"]
+            alive = (await query("SELECT procrastinate_register_worker_v1() AS id"))["id"]
+            await update("UPDATE procrastinate_jobs SET status = 'doing', worker_id = %(w)s WHERE id = %(id)s",
+                         w=alive, id=job_id)  # a live worker took it up again
+            late = await retry_if_still_stalled(app, job_id, snapshot)
+            status = (await query("SELECT status FROM procrastinate_jobs WHERE id = %(id)s", id=job_id))["status"]
+            return first, after_first, late, status
+
+    try:
+        first, after_first, late, status = asyncio.run(scenario())
+    finally:
+        store.close()
+    assert first and after_first == "todo"  # held by a dead worker: back in the queue
+    assert not late and status == "doing"  # main requeued it here, and a second worker ran it too
+
+
+def test_finish_day_runs_alone_across_the_cluster(pg_admin_url: str) -> None:
+    """A finish_day retried while its first run still works (late heartbeats) must wait, not publish too."""
+    from tests.support import pgserver
+
+    db = pgserver.create_database(pg_admin_url)
+    first, second = Store(db), Store(db)  # two workers, two connection pools
+    try:
+        with tasks.finishing_alone(first) as holder, tasks.finishing_alone(second) as duplicate:
+            assert holder and not duplicate
+        with tasks.finishing_alone(second) as after:
+            assert after  # released when the first run ended
+    finally:
+        first.close()
+        second.close()

@@ -6,7 +6,7 @@ Building Kiwi costs about a second and a few hundred MB, so every caller shares 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from kiwipiepy import Kiwi
 
@@ -16,6 +16,7 @@ _kiwi: Kiwi | None = None
 # Parts of speech that carry content: nouns, proper nouns, verb/adjective stems, foreign words,
 # numbers and hanja. Particles, endings and punctuation are dropped.
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "VV", "VA", "XR", "SL", "SH", "SN", "MAG"})
+TOKENIZE_CHUNK = 64
 
 
 def kiwi() -> Kiwi:
@@ -31,12 +32,19 @@ def _form(token) -> str:  # noqa: ANN001 - kiwipiepy Token
     return token.form.lower() if token.tag == "SL" else token.form
 
 
+def _tokenize(texts: Sequence[str]) -> Iterator[list]:
+    """Kiwi's tokens per text, TOKENIZE_CHUNK texts per call. One call over hundreds of texts holds
+    the GIL for seconds (an engine worker then misses its heartbeats and is declared dead) and is
+    slower: 5.4 s against 3.6 s for the dev set's 540 texts in chunks of 64."""
+    for start in range(0, len(texts), TOKENIZE_CHUNK):
+        yield from kiwi().tokenize(list(texts[start:start + TOKENIZE_CHUNK]))
+
+
 def morphemes_batch(texts: Sequence[str], tags: frozenset[str] = CONTENT_TAGS) -> list[list[str]]:
     """Content morphemes for many texts in one Kiwi call (Latin words lower-cased)."""
     if not texts:
         return []
-    results = kiwi().tokenize(list(texts))
-    return [[_form(t) for t in tokens if t.tag in tags] for tokens in results]
+    return [[_form(t) for t in tokens if t.tag in tags] for tokens in _tokenize(texts)]
 
 
 def morphemes(text: str, tags: frozenset[str] = CONTENT_TAGS) -> list[str]:
@@ -47,7 +55,7 @@ def tagged(texts: Sequence[str]) -> list[list[tuple[str, str]]]:
     """(form, tag) pairs per text, for callers that need proper-noun candidates."""
     if not texts:
         return []
-    return [[(_form(t), t.tag) for t in tokens] for tokens in kiwi().tokenize(list(texts))]
+    return [[(_form(t), t.tag) for t in tokens] for tokens in _tokenize(texts)]
 
 
 def split_sentences(text: str) -> list[str]:
