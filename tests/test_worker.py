@@ -180,6 +180,25 @@ def test_shared_turns_and_slots_hold_across_connections(pg_admin_url: str) -> No
         schedule.close()
 
 
+def test_a_request_sent_late_moves_the_next_turn(pg_admin_url: str) -> None:
+    """Turns are reserved before sending; a request that leaves late (busy loop, slow connect) would
+    otherwise sit closer than the delay to the next worker's, as a server sees them."""
+    from ainews.store.pacing import HostSchedule
+    from tests.support import pgserver
+
+    db = pgserver.create_database(pg_admin_url)
+    Store(db).close()
+    first, second = HostSchedule(db, margin=0.0), HostSchedule(db, margin=0.0)
+    try:
+        assert first.reserve("late.example", 0.5) == 0.0
+        time.sleep(0.4)  # the request leaves only now
+        first.sent_at("late.example", 0.5, ago=0.0)
+        assert second.reserve("late.example", 0.5) > 0.45  # 0.1 s had the turn counted from the reservation
+    finally:
+        first.close()
+        second.close()
+
+
 class _Job:
     def __init__(self, attempts: int) -> None:
         self.attempts = attempts

@@ -27,7 +27,7 @@ import random
 import ssl
 import time
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
@@ -77,6 +77,8 @@ class Pacer(Protocol):
     """Per-host turns shared beyond this process (store/pacing.py); None = this process only."""
 
     async def turn(self, host: str, delay: float) -> None: ...
+
+    async def sent(self, host: str, delay: float, ago: float) -> None: ...
 
     async def hold(self, host: str, seconds: float) -> None: ...
 
@@ -321,6 +323,9 @@ class Fetcher:
                     return await self._send(url, headers, max_bytes, trace)
                 finally:
                     open_gate()
+                    if self.pacer is not None:  # still holding the shared slot: the next turn waits for this
+                        with suppress(Exception):  # bookkeeping never masks the request's outcome
+                            await self.pacer.sent(url_host(url), host.delay, loop.time() - host.last_start)
 
     def _shared_slot(self, url: str) -> AbstractAsyncContextManager[None]:
         if self.pacer is None:

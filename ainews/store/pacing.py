@@ -7,6 +7,8 @@ turns from the database instead:
 - turns: `host_pace.next_at` is the earliest start of the host's next request. Reserving a turn
   is one atomic upsert that moves `next_at` on by the delay and returns how long to wait; the
   row lock orders concurrent reservations, and the database's clock is the only clock used.
+  After the request, the turn is counted again from when its headers actually left (a busy event
+  loop or a slow connect sends late), so the next worker never starts closer than the delay to it.
 - Retry-After / 429 / 503 from a host pushes its `next_at` out for every worker.
 - per-host concurrency: session advisory locks, one per slot, held on their own connection for
   the length of the request. A worker that dies loses its connection and, with it, its slots.
@@ -34,6 +36,11 @@ INSERT INTO host_pace (host, next_at) VALUES (:host, clock_timestamp() + make_in
 ON CONFLICT (host) DO UPDATE
    SET next_at = GREATEST(host_pace.next_at, clock_timestamp()) + make_interval(secs => :step)
 RETURNING GREATEST(0, EXTRACT(EPOCH FROM (host_pace.next_at - make_interval(secs => :step) - clock_timestamp())))
+""")
+
+SENT = text("""
+UPDATE host_pace SET next_at = GREATEST(next_at, clock_timestamp() + make_interval(secs => :step - :ago))
+ WHERE host = :host
 """)
 
 TAKE_SLOT = text("SELECT k FROM unnest(:keys) AS k WHERE pg_try_advisory_lock(:ns, k) LIMIT 1").bindparams(
@@ -79,6 +86,12 @@ class HostSchedule:
         with self.engine.connect() as conn:
             return float(conn.execute(RESERVE, {"host": host, "step": step}).scalar_one())
 
+    def sent_at(self, host: str, delay: float, ago: float) -> None:
+        """The host's request left `ago` seconds back: its next turn starts no sooner than the delay after."""
+        if delay > 0:
+            with self.engine.connect() as conn:
+                conn.execute(SENT, {"host": host, "step": delay + self.margin, "ago": ago})
+
     def hold_off(self, host: str, seconds: float) -> None:
         """No worker starts a request to `host` for `seconds` (Retry-After, 429, 503)."""
         with self.engine.connect() as conn:
@@ -104,6 +117,9 @@ class HostSchedule:
         wait = await asyncio.to_thread(self.reserve, host, delay)
         if wait > 0:
             await asyncio.sleep(wait)
+
+    async def sent(self, host: str, delay: float, ago: float) -> None:
+        await asyncio.to_thread(self.sent_at, host, delay, ago)
 
     async def hold(self, host: str, seconds: float) -> None:
         await asyncio.to_thread(self.hold_off, host, seconds)
