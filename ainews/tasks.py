@@ -41,14 +41,13 @@ from ainews.collect.templates import refresh_quietly
 from ainews.config import Settings
 from ainews.models import KST, FeedEntry
 from ainews.store import Store
-from ainews.store.pacing import LOCK_NAMESPACE, HostSchedule
+from ainews.store.pacing import FINISH_LOCK, LOCK_NAMESPACE, HostSchedule
 
 log = logging.getLogger("ainews.tasks")
 
 QUEUES = ("poll", "fetch", "day")
 DAY_WORK = ("ainews.poll_source", "ainews.fetch_page")
 ANALYZE_LOCK = "ainews-analyze"
-FINISH_KEY = 2  # advisory key (in our namespace) held while a finish_day runs; worker.py holds 1
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector())  # connect() supplies the database
 
@@ -167,7 +166,7 @@ async def scheduled_run(job_context: procrastinate.JobContext, timestamp: int) -
 def finishing_alone(store: Store) -> Iterator[bool]:
     """Hold the cluster-wide finish_day lock for the block; yields False when another holds it."""
     with store.engine.connect() as conn:
-        key = {"ns": LOCK_NAMESPACE, "key": FINISH_KEY}
+        key = {"ns": LOCK_NAMESPACE, "key": FINISH_LOCK}
         alone = bool(conn.execute(text("SELECT pg_try_advisory_lock(:ns, :key)"), key).scalar())
         conn.commit()
         try:

@@ -29,12 +29,11 @@ from ainews.errors import UserError
 from ainews.models import KST
 from ainews.pipeline import RunOptions
 from ainews.store import Store
-from ainews.store.pacing import LOCK_NAMESPACE, HostSchedule
+from ainews.store.pacing import LOCK_NAMESPACE, SCHEMA_LOCK, HostSchedule
 from ainews.store.robots_copies import StoredRobotsCopies
 
 log = logging.getLogger("ainews.worker")
 PURGE_EVERY = 3600.0
-SCHEMA_LOCK = 1  # advisory key (in our namespace) taken while the engine's schema is created
 
 
 class QueueUnavailable(UserError):

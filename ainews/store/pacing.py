@@ -29,6 +29,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.types import Integer
 
 LOCK_NAMESPACE = 0x41494E57  # 'AINW': keeps our advisory locks apart from other users' of the database
+# Fixed keys in that namespace, listed here so they stay distinct (host slots use crc32 keys, slot_key).
+SCHEMA_LOCK = 1  # taken while the task engine's schema is created (worker.py)
+FINISH_LOCK = 2  # held while a finish_day runs (tasks.py)
 SLOT_POLL_SECONDS = 0.05
 
 RESERVE = text("""
@@ -82,15 +85,16 @@ class HostSchedule:
 
     def reserve(self, host: str, delay: float) -> float:
         """Take the host's next turn; returns the seconds to wait before sending."""
-        step = delay + self.margin if delay > 0 else 0.0  # no delay: no spacing, but holds still count
         with self.engine.connect() as conn:
-            return float(conn.execute(RESERVE, {"host": host, "step": step}).scalar_one())
+            return float(conn.execute(RESERVE, {"host": host, "step": self._step(delay)}).scalar_one())
 
     def sent_at(self, host: str, delay: float, ago: float) -> None:
         """The host's request left `ago` seconds back: its next turn starts no sooner than the delay after."""
-        if delay > 0:
-            with self.engine.connect() as conn:
-                conn.execute(SENT, {"host": host, "step": delay + self.margin, "ago": ago})
+        with self.engine.connect() as conn:
+            conn.execute(SENT, {"host": host, "step": self._step(delay), "ago": ago})
+
+    def _step(self, delay: float) -> float:
+        return delay + self.margin if delay > 0 else 0.0  # no delay: no spacing, but holds still count
 
     def hold_off(self, host: str, seconds: float) -> None:
         """No worker starts a request to `host` for `seconds` (Retry-After, 429, 503)."""
@@ -119,7 +123,8 @@ class HostSchedule:
             await asyncio.sleep(wait)
 
     async def sent(self, host: str, delay: float, ago: float) -> None:
-        await asyncio.to_thread(self.sent_at, host, delay, ago)
+        if delay > 0:  # without a delay there is no turn to move
+            await asyncio.to_thread(self.sent_at, host, delay, ago)
 
     async def hold(self, host: str, seconds: float) -> None:
         await asyncio.to_thread(self.hold_off, host, seconds)
